@@ -1,0 +1,179 @@
+use proptest::prelude::*;
+use time::macros::date;
+
+use super::*;
+use crate::exam::ExamState;
+use crate::fixtures::sample_exam as exam;
+
+fn catalog() -> Vec<Exam> {
+    let mut mls = exam("MLS-C01", Level::Specialty, &[20, 24, 36, 20]);
+    mls.status.state = ExamState::Retired;
+    mls.status.last_exam_day = Some(date!(2026 - 03 - 31));
+    mls.successors = vec![
+        ExamCode::parse("MLA-C01").expect("code"),
+        ExamCode::parse("AIP-C01").expect("code"),
+    ];
+    vec![
+        exam("AIF-C01", Level::Foundational, &[20, 24, 28, 14, 14]),
+        exam("CLF-C02", Level::Foundational, &[24, 30, 34, 12]),
+        exam("MLA-C01", Level::Associate, &[28, 26, 22, 24]),
+        exam("SAA-C03", Level::Associate, &[30, 26, 24, 20]),
+        exam("AIP-C01", Level::Professional, &[31, 26, 20, 12, 11]),
+        mls,
+    ]
+}
+
+const TODAY: Date = date!(2026 - 11 - 26);
+
+fn form(exam: &str, ml: &str, aws: &str, hours: &str, date: &str) -> PlanForm {
+    PlanForm {
+        exam: exam.into(),
+        ml_years: ml.into(),
+        aws_years: aws.into(),
+        hours_per_week: hours.into(),
+        exam_date: date.into(),
+    }
+}
+
+fn plan_for(f: &PlanForm) -> StudyPlan {
+    let catalog = catalog();
+    let request = PlanRequest::parse(f, &catalog, TODAY).expect("valid form");
+    advise(&request, &catalog).expect("plan")
+}
+
+fn codes(plan: &StudyPlan) -> Vec<&str> {
+    plan.stages.iter().map(|s| s.exam.as_str()).collect()
+}
+
+#[test]
+fn experienced_practitioners_go_straight_to_a_professional_exam_in_three_to_four_months() {
+    let plan = plan_for(&form("aip-c01", "3", "2", "10", ""));
+    assert_eq!(plan.route, Route::Direct);
+    assert_eq!(codes(&plan), ["AIP-C01"]);
+    let months = plan.weeks.len() as f64 / 4.345;
+    assert!((3.0..=4.0).contains(&months), "{months} months");
+}
+
+#[test]
+fn newcomers_build_the_foundation_first_over_six_to_twelve_months() {
+    let plan = plan_for(&form("AIP-C01", "0", "0", "8", ""));
+    assert_eq!(plan.route, Route::FoundationFirst);
+    assert_eq!(codes(&plan), ["AIF-C01", "MLA-C01", "AIP-C01"]);
+    let months = plan.weeks.len() as f64 / 4.345;
+    assert!((6.0..=12.0).contains(&months), "{months} months");
+}
+
+#[test]
+fn ml_practitioners_new_to_aws_start_with_cloud_practitioner() {
+    let plan = plan_for(&form("MLA-C01", "4", "0", "10", ""));
+    assert_eq!(codes(&plan), ["CLF-C02", "MLA-C01"]);
+}
+
+#[test]
+fn some_ml_experience_goes_through_the_associate_exam() {
+    let plan = plan_for(&form("AIP-C01", "1.5", "3", "10", ""));
+    assert_eq!(plan.route, Route::ViaAssociate);
+    assert_eq!(codes(&plan), ["MLA-C01", "AIP-C01"]);
+}
+
+#[test]
+fn every_week_holds_the_weekly_hours_and_ends_each_stage_with_an_exam_week() {
+    let plan = plan_for(&form("AIP-C01", "0", "0", "7.5", ""));
+    for week in &plan.weeks {
+        let sum: f64 = week.focus.iter().map(|f| f.hours).sum();
+        assert!((sum - 7.5).abs() < 1e-6, "week {} has {sum} hours", week.number);
+    }
+    for stage in &plan.stages {
+        let weeks: Vec<_> = plan.weeks.iter().filter(|w| w.exam == stage.exam).collect();
+        assert_eq!(weeks.len() as u32, stage.weeks);
+        let last = weeks.last().expect("a week");
+        assert_eq!(last.kind, WeekKind::Exam);
+        assert!(last.milestones.iter().any(|m| m.contains("Exam week")));
+        assert_eq!(weeks.iter().filter(|w| w.kind == WeekKind::Exam).count(), 1);
+        assert!(
+            weeks.iter().any(|w| w.milestones.iter().any(|m| m.contains("simulation"))),
+            "stage {} has no simulation",
+            stage.exam
+        );
+    }
+    assert!(plan.weeks.iter().any(|w| w.kind == WeekKind::Review));
+    let numbers: Vec<u32> = plan.weeks.iter().map(|w| w.number).collect();
+    assert_eq!(numbers, (1..=plan.weeks.len() as u32).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_date_too_close_is_called_out_with_what_would_work() {
+    let plan = plan_for(&form("AIP-C01", "3", "3", "5", "2027-01-07"));
+    assert_eq!(plan.warnings.len(), 1, "{:?}", plan.warnings);
+    let warning = &plan.warnings[0];
+    assert!(warning.contains("leaves 6 week(s)"), "{warning}");
+    assert!(warning.contains("needs 28 weeks"), "{warning}");
+}
+
+#[test]
+fn a_date_with_enough_time_gives_no_shortfall_warning() {
+    let plan = plan_for(&form("AIP-C01", "3", "3", "10", "2027-03-20"));
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+}
+
+#[test]
+fn bad_input_gets_a_message_at_each_field() {
+    let catalog = catalog();
+    let errors = PlanRequest::parse(&form("XYZ-C09", "-1", "abc", "-5", "2020-01-01"), &catalog, TODAY)
+        .expect_err("invalid");
+    assert!(errors["exam"].contains("no exam XYZ-C09"), "{errors:?}");
+    assert!(errors["ml_years"].contains("negative"), "{errors:?}");
+    assert!(errors["aws_years"].contains("number"), "{errors:?}");
+    assert!(errors["hours_per_week"].contains("negative"), "{errors:?}");
+    assert!(errors["exam_date"].contains("not in the future"), "{errors:?}");
+}
+
+#[test]
+fn a_retired_exam_is_refused_with_its_successors() {
+    let errors = PlanRequest::parse(&form("mls-c01", "3", "3", "10", ""), &catalog(), TODAY)
+        .expect_err("retired");
+    assert!(errors["exam"].contains("2026-03-31"), "{errors:?}");
+    assert!(errors["exam"].contains("MLA-C01 or AIP-C01"), "{errors:?}");
+}
+
+#[test]
+fn empty_and_absurd_values_are_refused() {
+    let errors =
+        PlanRequest::parse(&form("", "", "100", "200", "15/03/2027"), &catalog(), TODAY)
+            .expect_err("invalid");
+    assert_eq!(errors.len(), 5, "{errors:?}");
+    assert!(errors["hours_per_week"].contains("at most 80"));
+    assert!(errors["exam_date"].contains("YYYY-MM-DD"));
+}
+
+proptest! {
+    #[test]
+    fn hours_per_domain_follow_the_weights(
+        target in prop::sample::select(vec!["AIF-C01", "CLF-C02", "MLA-C01", "SAA-C03", "AIP-C01"]),
+        ml in 0.0f64..8.0,
+        aws in 0.0f64..8.0,
+        hours in 1.0f64..60.0,
+    ) {
+        let catalog = catalog();
+        let f = form(target, &ml.to_string(), &aws.to_string(), &hours.to_string(), "");
+        let request = PlanRequest::parse(&f, &catalog, TODAY).expect("valid");
+        let plan = advise(&request, &catalog).expect("plan");
+        prop_assert_eq!(plan.stages.last().map(|s| s.exam.as_str()), Some(target));
+        for stage in &plan.stages {
+            let exam = catalog.iter().find(|e| e.code == stage.exam).expect("exam");
+            for domain in &exam.domains {
+                let planned: f64 = plan.weeks.iter()
+                    .filter(|w| w.exam == stage.exam)
+                    .flat_map(|w| &w.focus)
+                    .filter(|f| f.domain == domain.number)
+                    .map(|f| f.hours)
+                    .sum();
+                let expected = stage.hours * f64::from(domain.weight) / 100.0;
+                prop_assert!((planned - expected).abs() < 1e-6,
+                    "{} domain {}: planned {} expected {}", stage.exam, domain.number, planned, expected);
+            }
+        }
+        let total: f64 = plan.weeks.iter().flat_map(|w| &w.focus).map(|f| f.hours).sum();
+        prop_assert!((total - plan.total_hours).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,110 @@
+//! Storage behind one trait: a SQLite implementation (the embedded default) and a PostgreSQL
+//! one (several app instances, one database), each with its own migrations, both passing the
+//! same test suite.
+#![forbid(unsafe_code)]
+
+mod common;
+pub mod postgres;
+pub mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use getmycert_core::Exam;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// Which database backs the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        })
+    }
+}
+
+/// What went wrong in the store. Causes are for logs, never for pages.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("cannot prepare the database location: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot encode a row: {0}")]
+    Encode(#[from] serde_json::Error),
+}
+
+/// What one catalog sync changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Rows whose exam left the catalog (kept, marked out of catalog).
+    pub removed: usize,
+}
+
+impl SyncReport {
+    /// Whether the sync wrote anything.
+    pub fn changed(&self) -> bool {
+        self.inserted + self.updated + self.removed > 0
+    }
+}
+
+/// An exam row as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredExam {
+    pub code: String,
+    pub name: String,
+    pub state: String,
+    pub content_hash: String,
+    pub in_catalog: bool,
+}
+
+/// The store in domain terms. Implementations are cheap to clone and share a pool.
+#[async_trait]
+pub trait Store: Send + Sync + fmt::Debug + 'static {
+    /// The database behind the store.
+    fn backend(&self) -> Backend;
+
+    /// Checks that the database answers a query.
+    async fn health(&self) -> Result<(), StoreError>;
+
+    /// Makes the exam rows match the catalog in one transaction: new exams inserted, changed
+    /// ones updated (new content hash), missing ones marked out of catalog. Idempotent.
+    async fn sync_exams(&self, exams: &[Exam]) -> Result<SyncReport, StoreError>;
+
+    /// Every exam row, in code order.
+    async fn exams(&self) -> Result<Vec<StoredExam>, StoreError>;
+
+    /// Closes the pool, waiting for connections to be returned.
+    async fn close(&self);
+}
+
+/// Connects to `url` (`sqlite://…` or `postgres://…`) and applies the migrations.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_owned()))
+    }
+}
