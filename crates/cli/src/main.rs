@@ -1,1 +1,69 @@
-fn main() {}
+//! `getmycert`: serve the site (default) or work with content.
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use getmycert::cli::{Cli, Command, ContentCommand};
+use getmycert::startup::{Application, shutdown_signal};
+use getmycert_content::{Content, ContentSource};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = EnvFilter::try_new(&cli.log_level).unwrap_or_else(|e| {
+        eprintln!("ignoring log level `{}` ({e}); using info", cli.log_level);
+        EnvFilter::new("info")
+    });
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+
+    match cli.command {
+        None | Some(Command::Serve) => serve(&cli),
+        Some(Command::Content {
+            command: ContentCommand::Check { dir },
+        }) => match Content::load(&ContentSource::Dir(dir.clone())) {
+            Ok(content) => {
+                println!(
+                    "{}: {} exams, {} path stages, {} services, {} algorithm families, {} FAQ entries: no errors",
+                    dir.display(),
+                    content.exams.len(),
+                    content.path.stages.len(),
+                    content.guides.services.len(),
+                    content.guides.algorithms.len(),
+                    content.guides.faq.len(),
+                );
+                ExitCode::SUCCESS
+            }
+            Err(errors) => {
+                eprint!("{errors}");
+                ExitCode::from(1)
+            }
+        },
+    }
+}
+
+fn serve(cli: &Cli) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("getmycert cannot start: no async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let app = match Application::build(&cli.serve).await {
+            Ok(app) => app,
+            Err(e) => {
+                eprintln!("getmycert cannot start: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match app.run_until_stopped(shutdown_signal()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("getmycert stopped with an error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}

@@ -1,1 +1,38 @@
-//! x
+//! The web layer: an axum router serving server-rendered pages (askama), health and metrics,
+//! over the same `core` rules and `store` as every other entry point.
+#![forbid(unsafe_code)]
+
+mod error;
+mod metrics;
+mod routes;
+mod state;
+mod views;
+
+use std::future::Future;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+pub use error::WebError;
+pub use state::AppState;
+
+/// The whole application: every route with its middleware.
+pub fn app(state: AppState) -> Router {
+    routes::router()
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the app on an already bound listener until `shutdown` resolves, then lets
+/// in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,60 @@
+//! Command-line flags and subcommands; every flag has an environment twin.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The default SQLite database, created on first run.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/getmycert.db";
+
+/// GetMyCert: certification practice, self-hosted. With no subcommand it serves the site.
+#[derive(Debug, Parser)]
+#[command(name = "getmycert", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+
+    /// Log filter, e.g. `info` or `getmycert=debug,tower_http=debug`.
+    #[arg(long, env = "GETMYCERT_LOG", default_value = "info", global = true)]
+    pub log_level: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// How the server runs.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GETMYCERT_ADDR", default_value = "127.0.0.1:8080", global = true)]
+    pub addr: String,
+
+    /// `sqlite://PATH` (default, created on first run) or `postgres://…`.
+    #[arg(long, env = "GETMYCERT_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// Serve content from this directory instead of the bank built into the binary.
+    #[arg(long, env = "GETMYCERT_CONTENT_DIR", global = true)]
+    pub content_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the site (the default).
+    Serve,
+    /// Work with content files.
+    Content {
+        #[command(subcommand)]
+        command: ContentCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContentCommand {
+    /// Validate a content directory; every error names its file and line. Exit 1 on error.
+    Check {
+        /// The directory to check.
+        #[arg(default_value = "content")]
+        dir: PathBuf,
+    },
+}

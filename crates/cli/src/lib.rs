@@ -1,0 +1,6 @@
+//! The `getmycert` binary's library half: command-line configuration and start-up, kept out
+//! of `main` so integration tests build the same application on a random port.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod startup;

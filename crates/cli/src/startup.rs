@@ -1,0 +1,134 @@
+//! Building the application: load and validate content, connect and migrate the store, sync
+//! the catalog, bind the listener. Any failure stops start-up with a message that says what.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context;
+use getmycert_content::{Content, ContentErrors, ContentSource};
+use getmycert_web::AppState;
+use tokio::net::TcpListener;
+
+use crate::cli::ServeArgs;
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The content is broken; every error is listed.
+    #[error("the content is invalid.\n{0}")]
+    Content(#[from] ContentErrors),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// A built application: listener bound, store ready.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+/// Loads the content the server will serve.
+pub fn load_content(args: &ServeArgs) -> Result<Content, ContentErrors> {
+    let source = match &args.content_dir {
+        Some(dir) => ContentSource::Dir(dir.clone()),
+        None => ContentSource::Embedded,
+    };
+    Content::load(&source)
+}
+
+impl Application {
+    /// Builds everything; binding `127.0.0.1:0` picks a free port (tests).
+    pub async fn build(args: &ServeArgs) -> Result<Self, StartupError> {
+        let content = load_content(args)?;
+        let store = getmycert_store::connect(&args.database_url)
+            .await
+            .with_context(|| format!("cannot open the database {}", redact(&args.database_url)))?;
+        let report = store
+            .sync_exams(&content.exams)
+            .await
+            .context("cannot sync the exam catalog into the database")?;
+        tracing::info!(backend = %store.backend(), exams = content.exams.len(), ?report, "store ready");
+        let listener = TcpListener::bind(&args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        Ok(Self {
+            listener,
+            state: AppState::new(store, Arc::new(content)),
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until `shutdown` resolves, then closes the store.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let store = self.state.store.clone();
+        if let Ok(addr) = self.listener.local_addr() {
+            tracing::info!(%addr, "serving");
+        }
+        let served = getmycert_web::serve(self.listener, self.state, shutdown).await;
+        store.close().await;
+        served
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact("postgres://app:secret@db:5432/x"), "postgres://app:***@db:5432/x");
+        assert_eq!(redact("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
+        assert_eq!(redact("sqlite://data/getmycert.db"), "sqlite://data/getmycert.db");
+    }
+}

@@ -1,0 +1,73 @@
+//! `/exams` (the catalog) and `/exams/{code}` (every fact of one exam).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+use getmycert_core::ExamCode;
+
+use crate::views::{ExamView, Nav};
+use crate::{AppState, WebError};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/exams", get(list))
+        .route("/exams/{code}", get(show))
+}
+
+/// Exams of one level.
+struct LevelGroup {
+    level: &'static str,
+    exams: Vec<ExamView>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "exams.html")]
+struct ExamsPage {
+    nav: Nav,
+    groups: Vec<LevelGroup>,
+}
+
+async fn list(State(state): State<AppState>) -> ExamsPage {
+    let mut groups: Vec<LevelGroup> = Vec::new();
+    for exam in &state.content.exams {
+        let view = ExamView::of(exam);
+        match groups.last_mut() {
+            Some(group) if group.level == view.level => group.exams.push(view),
+            _ => groups.push(LevelGroup {
+                level: view.level,
+                exams: vec![view],
+            }),
+        }
+    }
+    ExamsPage {
+        nav: Nav::at("/exams"),
+        groups,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "exam.html")]
+struct ExamPage {
+    nav: Nav,
+    exam: ExamView,
+    /// Live questions in the bank for this exam; the Practise section shows only when > 0.
+    practice_items: usize,
+}
+
+async fn show(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, WebError> {
+    let code = ExamCode::parse(&raw).map_err(|_| WebError::NotFound)?;
+    let exam = state.content.exam(&code).ok_or(WebError::NotFound)?;
+    if raw != code.slug() {
+        return Ok(Redirect::permanent(&format!("/exams/{}", code.slug())).into_response());
+    }
+    Ok(ExamPage {
+        nav: Nav::at("/exams"),
+        exam: ExamView::of(exam),
+        practice_items: 0,
+    }
+    .into_response())
+}

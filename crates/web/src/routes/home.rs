@@ -1,0 +1,84 @@
+//! `/` (what GetMyCert is and where to start) and `/path` (the certification roadmap).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+
+use crate::AppState;
+use crate::views::{ExamView, Nav};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/path", get(path))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    nav: Nav,
+    ml_exams: Vec<ExamView>,
+}
+
+/// The exams of the ML path, in path order.
+const ML_PATH: [&str; 4] = ["AIF-C01", "MLA-C01", "AIP-C01", "MLS-C01"];
+
+async fn home(State(state): State<AppState>) -> HomePage {
+    let ml_exams = ML_PATH
+        .iter()
+        .filter_map(|code| state.content.exams.iter().find(|e| e.code.as_str() == *code))
+        .map(ExamView::of)
+        .collect();
+    HomePage {
+        nav: Nav::at("/"),
+        ml_exams,
+    }
+}
+
+/// A stage of the roadmap with its exams resolved.
+struct StageView {
+    name: String,
+    best_for_html: String,
+    prerequisites_html: String,
+    study_time: String,
+    note_html: String,
+    exams: Vec<ExamView>,
+    alternatives: Vec<ExamView>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "path.html")]
+struct PathPage {
+    nav: Nav,
+    title: String,
+    intro_html: String,
+    stages: Vec<StageView>,
+}
+
+async fn path(State(state): State<AppState>) -> PathPage {
+    let content = &state.content;
+    let views = |codes: &[getmycert_core::ExamCode]| -> Vec<ExamView> {
+        codes.iter().filter_map(|c| content.exam(c)).map(ExamView::of).collect()
+    };
+    PathPage {
+        nav: Nav::at("/path"),
+        title: content.path.title.clone(),
+        intro_html: content.path.intro_html.clone(),
+        stages: content
+            .path
+            .stages
+            .iter()
+            .map(|s| StageView {
+                name: s.name.clone(),
+                best_for_html: s.best_for_html.clone(),
+                prerequisites_html: s.prerequisites_html.clone(),
+                study_time: s.study_time.clone(),
+                note_html: s.note_html.clone().unwrap_or_default(),
+                exams: views(&s.exams),
+                alternatives: views(&s.alternatives),
+            })
+            .collect(),
+    }
+}

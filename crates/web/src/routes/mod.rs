@@ -1,0 +1,23 @@
+//! Routes grouped per area; each module has its own `router()`.
+
+mod assets;
+mod exams;
+mod guides;
+mod health;
+mod home;
+mod plan;
+
+use axum::Router;
+
+use crate::AppState;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .merge(home::router())
+        .merge(exams::router())
+        .merge(guides::router())
+        .merge(plan::router())
+        .merge(health::router())
+        .merge(assets::router())
+        .fallback(crate::error::not_found)
+}
