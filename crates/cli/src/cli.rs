@@ -26,7 +26,12 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, env = "GETMYCERT_ADDR", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "GETMYCERT_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub addr: String,
 
     /// `sqlite://PATH` (default, created on first run) or `postgres://…`.

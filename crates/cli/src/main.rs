@@ -15,7 +15,10 @@ fn main() -> ExitCode {
         eprintln!("ignoring log level `{}` ({e}); using info", cli.log_level);
         EnvFilter::new("info")
     });
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 
     match cli.command {
         None | Some(Command::Serve) => serve(&cli),
@@ -43,7 +46,10 @@ fn main() -> ExitCode {
 }
 
 fn serve(cli: &Cli) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("getmycert cannot start: no async runtime: {e}");

@@ -95,7 +95,9 @@ struct RawDomain {
 }
 
 /// Parses TOML, turning a syntax or shape error into a content error with its line.
-pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(file: &SourceFile) -> Result<T, ContentError> {
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    file: &SourceFile,
+) -> Result<T, ContentError> {
     toml::from_str(&file.text).map_err(|e| {
         let line = e.span().map(|s| line_of(&file.text, s.start));
         ContentError::new(&file.path, line, e.message().trim().to_owned())
@@ -135,12 +137,32 @@ fn to_date(
     }
 }
 
+/// Whether `file` is an exam file (`catalog/<code>.toml`).
+fn is_exam_file(file: &SourceFile) -> bool {
+    let rel = relative(&file.path);
+    rel.starts_with("catalog/") && rel.ends_with(".toml") && rel != "catalog/path.toml"
+}
+
+/// The exam codes the catalog declares by file name, even where a file fails to parse, so a
+/// broken exam file is reported once rather than again by every reference to its exam.
+pub(crate) fn declared_codes(files: &[SourceFile]) -> Vec<ExamCode> {
+    files
+        .iter()
+        .filter(|f| is_exam_file(f))
+        .filter_map(|f| {
+            let stem = relative(&f.path)
+                .trim_start_matches("catalog/")
+                .trim_end_matches(".toml");
+            ExamCode::parse(stem).ok()
+        })
+        .collect()
+}
+
 /// Loads every `catalog/*.toml` except `path.toml`; errors are collected, bad exams skipped.
 pub(crate) fn load_exams(files: &[SourceFile], errors: &mut Vec<ContentError>) -> Vec<Exam> {
     let mut exams: Vec<(Exam, &SourceFile)> = Vec::new();
     for file in files {
-        let rel = relative(&file.path);
-        if !rel.starts_with("catalog/") || !rel.ends_with(".toml") || rel == "catalog/path.toml" {
+        if !is_exam_file(file) {
             continue;
         }
         match parse_toml::<RawExam>(file).map(|raw| build_exam(raw, file, errors)) {
@@ -167,9 +189,12 @@ pub(crate) fn load_exams(files: &[SourceFile], errors: &mut Vec<ContentError>) -
         ));
     }
     // Cross-references: every named exam must exist.
-    let known: Vec<ExamCode> = exams.iter().map(|(e, _)| e.code.clone()).collect();
+    let known = declared_codes(files);
     for (exam, file) in &exams {
-        for (field, codes) in [("recertified_by", &exam.recertified_by), ("successors", &exam.successors)] {
+        for (field, codes) in [
+            ("recertified_by", &exam.recertified_by),
+            ("successors", &exam.successors),
+        ] {
             for code in codes.iter().filter(|c| !known.contains(c)) {
                 errors.push(ContentError::new(
                     &file.path,
@@ -187,7 +212,11 @@ pub(crate) fn load_exams(files: &[SourceFile], errors: &mut Vec<ContentError>) -
 fn build_exam(raw: RawExam, file: &SourceFile, errors: &mut Vec<ContentError>) -> Option<Exam> {
     let before = errors.len();
     let mut err = |needle: &str, message: String| {
-        errors.push(ContentError::new(&file.path, line_containing(&file.text, needle), message));
+        errors.push(ContentError::new(
+            &file.path,
+            line_containing(&file.text, needle),
+            message,
+        ));
     };
     let code = match ExamCode::parse(&raw.code) {
         Ok(code) => code,
@@ -200,7 +229,10 @@ fn build_exam(raw: RawExam, file: &SourceFile, errors: &mut Vec<ContentError>) -
         .trim_start_matches("catalog/")
         .trim_end_matches(".toml");
     if stem != code.slug() {
-        err("code", format!("exam {code}: the file must be named {}.toml", code.slug()));
+        err(
+            "code",
+            format!("exam {code}: the file must be named {}.toml", code.slug()),
+        );
     }
     let mut codes = |field: &str, raw: &[String]| -> Vec<ExamCode> {
         raw.iter()
@@ -224,7 +256,10 @@ fn build_exam(raw: RawExam, file: &SourceFile, errors: &mut Vec<ContentError>) -
             .map(|d| d.weight.to_string())
             .collect::<Vec<_>>()
             .join(" + ");
-        err("weight", format!("exam {code}: domain weights sum to {total} ({listed}), not 100"));
+        err(
+            "weight",
+            format!("exam {code}: domain weights sum to {total} ({listed}), not 100"),
+        );
     }
     if raw.domains.is_empty() {
         err("code", format!("exam {code}: no domains"));
@@ -232,24 +267,52 @@ fn build_exam(raw: RawExam, file: &SourceFile, errors: &mut Vec<ContentError>) -
     for (i, domain) in raw.domains.iter().enumerate() {
         let needle = format!("name = \"{}\"", domain.name);
         if usize::from(domain.number) != i + 1 {
-            err(&needle, format!("exam {code}: domain {} is listed in position {}; number domains 1, 2, 3… in order", domain.number, i + 1));
+            err(
+                &needle,
+                format!(
+                    "exam {code}: domain {} is listed in position {}; number domains 1, 2, 3… in order",
+                    domain.number,
+                    i + 1
+                ),
+            );
         }
         if domain.tasks.is_empty() {
-            err(&needle, format!("exam {code}: domain {} has no task statements", domain.number));
+            err(
+                &needle,
+                format!(
+                    "exam {code}: domain {} has no task statements",
+                    domain.number
+                ),
+            );
         }
         if domain.weight == 0 {
-            err(&needle, format!("exam {code}: domain {} has weight 0", domain.number));
+            err(
+                &needle,
+                format!("exam {code}: domain {} has weight 0", domain.number),
+            );
         }
     }
     let passing: Fact<u32> = raw.passing_score.into();
     if !(100..=1000).contains(&passing.value) {
-        err("passing_score", format!("exam {code}: passing score {} is outside 100–1000", passing.value));
+        err(
+            "passing_score",
+            format!(
+                "exam {code}: passing score {} is outside 100–1000",
+                passing.value
+            ),
+        );
     }
     if raw.questions.scored == 0 {
-        err("scored", format!("exam {code}: an exam needs scored questions"));
+        err(
+            "scored",
+            format!("exam {code}: an exam needs scored questions"),
+        );
     }
     if raw.question_types.is_empty() {
-        err("question_types", format!("exam {code}: list the question types"));
+        err(
+            "question_types",
+            format!("exam {code}: list the question types"),
+        );
     }
     let last_exam_day = to_date(raw.status.last_exam_day, file, "last_exam_day", errors);
     let available_since = to_date(raw.status.available_since, file, "available_since", errors);
@@ -356,7 +419,11 @@ pub(crate) fn known_codes(
             match ExamCode::parse(c) {
                 Ok(code) if known.contains(&code) => Some(code),
                 Ok(code) => {
-                    errors.push(ContentError::new(&file.path, line, format!("{entry}: unknown exam {code}")));
+                    errors.push(ContentError::new(
+                        &file.path,
+                        line,
+                        format!("{entry}: unknown exam {code}"),
+                    ));
                     None
                 }
                 Err(e) => {
@@ -373,8 +440,15 @@ pub(crate) fn load_path(
     known: &[ExamCode],
     errors: &mut Vec<ContentError>,
 ) -> Option<CertPath> {
-    let Some(file) = files.iter().find(|f| relative(&f.path) == "catalog/path.toml") else {
-        errors.push(ContentError::new("content/catalog/path.toml", None, "missing: the certification path"));
+    let Some(file) = files
+        .iter()
+        .find(|f| relative(&f.path) == "catalog/path.toml")
+    else {
+        errors.push(ContentError::new(
+            "content/catalog/path.toml",
+            None,
+            "missing: the certification path",
+        ));
         return None;
     };
     let raw: RawPath = match parse_toml(file) {

@@ -142,7 +142,11 @@ fn load_one<T: serde::de::DeserializeOwned>(
     errors: &mut Vec<ContentError>,
 ) -> Option<(T, SourceFile)> {
     let Some(file) = files.iter().find(|f| relative(&f.path) == name) else {
-        errors.push(ContentError::new(&format!("content/{name}"), None, "missing"));
+        errors.push(ContentError::new(
+            &format!("content/{name}"),
+            None,
+            "missing",
+        ));
         return None;
     };
     match parse_toml(file) {
@@ -157,7 +161,11 @@ fn load_one<T: serde::de::DeserializeOwned>(
 fn require_https(url: &str, file: &SourceFile, entry: &str, errors: &mut Vec<ContentError>) {
     if !url.starts_with("https://") {
         let line = crate::error::line_containing(&file.text, url);
-        errors.push(ContentError::new(&file.path, line, format!("{entry}: url must start with https://")));
+        errors.push(ContentError::new(
+            &file.path,
+            line,
+            format!("{entry}: url must start with https://"),
+        ));
     }
 }
 
@@ -166,26 +174,28 @@ pub(crate) fn load(
     known: &[ExamCode],
     errors: &mut Vec<ContentError>,
 ) -> Option<Guides> {
-    let services = load_one::<ServicesFile>(files, "guides/services.toml", errors).map(|(f, file)| {
-        f.services
-            .into_iter()
-            .map(|mut s| {
-                let entry = format!("service \"{}\"", s.name);
-                s.exams = known_codes(&s.raw_exams, known, &file, &entry, errors);
-                require_https(&s.url, &file, &entry, errors);
-                s
-            })
-            .collect::<Vec<_>>()
-    });
-    let algorithms = load_one::<AlgorithmsFile>(files, "guides/algorithms.toml", errors).map(|(f, _)| {
-        f.families
-            .into_iter()
-            .map(|mut family| {
-                family.summary_html = to_html(&family.summary_md);
-                family
-            })
-            .collect::<Vec<_>>()
-    });
+    let services =
+        load_one::<ServicesFile>(files, "guides/services.toml", errors).map(|(f, file)| {
+            f.services
+                .into_iter()
+                .map(|mut s| {
+                    let entry = format!("service \"{}\"", s.name);
+                    s.exams = known_codes(&s.raw_exams, known, &file, &entry, errors);
+                    require_https(&s.url, &file, &entry, errors);
+                    s
+                })
+                .collect::<Vec<_>>()
+        });
+    let algorithms =
+        load_one::<AlgorithmsFile>(files, "guides/algorithms.toml", errors).map(|(f, _)| {
+            f.families
+                .into_iter()
+                .map(|mut family| {
+                    family.summary_html = to_html(&family.summary_md);
+                    family
+                })
+                .collect::<Vec<_>>()
+        });
     let careers = load_one::<CareersFile>(files, "guides/careers.toml", errors).map(|(f, file)| {
         f.roles
             .into_iter()

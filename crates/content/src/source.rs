@@ -65,7 +65,11 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<SourceFile>, errors: &mut Vec<C
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            errors.push(ContentError::new(&dir.display().to_string(), None, e.to_string()));
+            errors.push(ContentError::new(
+                &dir.display().to_string(),
+                None,
+                e.to_string(),
+            ));
             return;
         }
     };

@@ -15,7 +15,9 @@ pub struct ExamCode(String);
 
 /// Why a string is not an exam code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not an exam code (expected letters, a dash, a letter and two digits, e.g. MLS-C01)")]
+#[error(
+    "`{0}` is not an exam code (expected letters, a dash, a letter and two digits, e.g. MLS-C01)"
+)]
 pub struct ExamCodeError(pub String);
 
 impl ExamCode {
@@ -297,7 +299,9 @@ mod tests {
 
     #[test]
     fn malformed_exam_codes_are_rejected() {
-        for bad in ["", "MLS", "MLS-01", "MLSC01", "M-C01", "MLS-C1", "ML5-C01", "MLS-CC1"] {
+        for bad in [
+            "", "MLS", "MLS-01", "MLSC01", "M-C01", "MLS-C1", "ML5-C01", "MLS-CC1",
+        ] {
             assert!(ExamCode::parse(bad).is_err(), "{bad} should be rejected");
         }
     }
@@ -309,7 +313,10 @@ mod tests {
             confidence: Confidence::Unconfirmed,
             note: None,
         };
-        assert_eq!(minutes.describe("minutes"), "about 180 minutes — unconfirmed");
+        assert_eq!(
+            minutes.describe("minutes"),
+            "about 180 minutes — unconfirmed"
+        );
         assert_eq!(Fact::official(90).describe("minutes"), "90 minutes");
         let price = Fact {
             value: 150,

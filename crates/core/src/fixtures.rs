@@ -46,4 +46,3 @@ pub fn sample_exam(code: &str, level: Level, weights: &[u8]) -> Exam {
             .collect(),
     }
 }
-

@@ -81,27 +81,32 @@ impl PlanRequest {
         let exam_date = parse_date(&form.exam_date, today)
             .map_err(|e| errors.insert("exam_date", e))
             .ok();
-        if let (Some(exam), Some(Some(date))) = (&target, exam_date) {
-            if let Some(last) = exam.status.last_exam_day.filter(|last| date > *last) {
-                errors.insert(
-                    "exam_date",
-                    format!("{} can be taken until {last} only; pick a date on or before it.", exam.code),
-                );
-            }
+        if let (Some(exam), Some(Some(date))) = (&target, exam_date)
+            && let Some(last) = exam.status.last_exam_day.filter(|last| date > *last)
+        {
+            errors.insert(
+                "exam_date",
+                format!(
+                    "{} can be taken until {last} only; pick a date on or before it.",
+                    exam.code
+                ),
+            );
         }
         match (target, ml_years, aws_years, hours_per_week, exam_date) {
-            (Some(exam), Some(ml_years), Some(aws_years), Some(hours_per_week), Some(exam_date))
-                if errors.is_empty() =>
-            {
-                Ok(Self {
-                    target: exam.code.clone(),
-                    ml_years,
-                    aws_years,
-                    hours_per_week,
-                    exam_date,
-                    today,
-                })
-            }
+            (
+                Some(exam),
+                Some(ml_years),
+                Some(aws_years),
+                Some(hours_per_week),
+                Some(exam_date),
+            ) if errors.is_empty() => Ok(Self {
+                target: exam.code.clone(),
+                ml_years,
+                aws_years,
+                hours_per_week,
+                exam_date,
+                today,
+            }),
             _ => Err(errors),
         }
     }
@@ -113,10 +118,9 @@ fn parse_target<'a>(raw: &str, catalog: &'a [Exam], today: Date) -> Result<&'a E
         return Err("Choose the exam you are aiming for.".into());
     }
     let code = ExamCode::parse(raw).map_err(|e| e.to_string())?;
-    let exam = catalog
-        .iter()
-        .find(|e| e.code == code)
-        .ok_or_else(|| format!("There is no exam {code} in the catalog; choose one from the list."))?;
+    let exam = catalog.iter().find(|e| e.code == code).ok_or_else(|| {
+        format!("There is no exam {code} in the catalog; choose one from the list.")
+    })?;
     if !exam.bookable_on(today) {
         let last = exam
             .status
@@ -134,18 +138,26 @@ fn parse_target<'a>(raw: &str, catalog: &'a [Exam], today: Date) -> Result<&'a E
         } else {
             format!(" Aim for {instead} instead.")
         };
-        return Err(format!("{code} is retired and can no longer be booked{last}.{instead}"));
+        return Err(format!(
+            "{code} is retired and can no longer be booked{last}.{instead}"
+        ));
     }
     Ok(exam)
 }
 
 fn parse_number(raw: &str) -> Option<f64> {
-    raw.trim().replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite())
+    raw.trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
 }
 
 fn parse_years(raw: &str, what: &str) -> Result<f64, String> {
     if raw.trim().is_empty() {
-        return Err(format!("Enter your years of hands-on {what} experience (0 if none)."));
+        return Err(format!(
+            "Enter your years of hands-on {what} experience (0 if none)."
+        ));
     }
     let years = parse_number(raw)
         .ok_or_else(|| format!("Enter years of {what} experience as a number, e.g. 1.5."))?;
@@ -183,8 +195,11 @@ fn parse_date(raw: &str, today: Date) -> Result<Option<Date>, String> {
     if raw.is_empty() {
         return Ok(None);
     }
-    let date = Date::parse(raw, time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|_| "Enter the date as YYYY-MM-DD, e.g. 2027-03-15.".to_string())?;
+    let date = Date::parse(
+        raw,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| "Enter the date as YYYY-MM-DD, e.g. 2027-03-15.".to_string())?;
     if date <= today {
         return Err(format!(
             "{date} is not in the future (today is {today}); pick a later date or leave it empty."
@@ -270,8 +285,8 @@ pub fn advise(request: &PlanRequest, catalog: &[Exam]) -> Option<StudyPlan> {
     let aws = request.aws_years;
     let new_to_ml = ml < 1.0;
     let new_to_aws = aws < 1.0;
-    let is_ml_exam = [AI_FOUNDATION, ML_ASSOCIATE, "MLS-C01", "AIP-C01"]
-        .contains(&target.code.as_str());
+    let is_ml_exam =
+        [AI_FOUNDATION, ML_ASSOCIATE, "MLS-C01", "AIP-C01"].contains(&target.code.as_str());
     let foundation = if new_to_ml && is_ml_exam {
         AI_FOUNDATION
     } else {
@@ -306,7 +321,13 @@ pub fn advise(request: &PlanRequest, catalog: &[Exam]) -> Option<StudyPlan> {
         let hours = stage_hours(exam.level, ml, aws);
         let stage_weeks = ((hours / hours_per_week).ceil() as u32).max(2);
         let first = weeks.len() as u32 + 1;
-        weeks.extend(stage_weeks_plan(exam, first, stage_weeks, hours_per_week, request.today));
+        weeks.extend(stage_weeks_plan(
+            exam,
+            first,
+            stage_weeks,
+            hours_per_week,
+            request.today,
+        ));
         let stage_total = f64::from(stage_weeks) * hours_per_week;
         stages.push(Stage {
             exam: exam.code.clone(),
@@ -468,7 +489,11 @@ fn stage_weeks_plan(exam: &Exam, first: u32, count: u32, per_week: f64, today: D
         } else {
             (WeekKind::Exam, by_weight(per_week))
         };
-        let first_simulation_week = if review_weeks > 0 { learn_weeks } else { count - 1 };
+        let first_simulation_week = if review_weeks > 0 {
+            learn_weeks
+        } else {
+            count - 1
+        };
         if i == first_simulation_week && kind != WeekKind::Exam {
             milestones.push(format!(
                 "First full {}-question simulation under exam timing",
@@ -487,7 +512,8 @@ fn stage_weeks_plan(exam: &Exam, first: u32, count: u32, per_week: f64, today: D
                         exam.questions.total()
                     ));
                 } else {
-                    milestones.push("Final simulation early in the week; light review after".into());
+                    milestones
+                        .push("Final simulation early in the week; light review after".into());
                 }
                 milestones.push(format!("Exam week: sit {}", exam.code));
             }

@@ -4,7 +4,9 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::common::impl_store;
 use crate::{Backend, StoreError};
@@ -25,10 +27,10 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
         let file = options.get_filename();
-        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if file.to_string_lossy() != ":memory:" {
-                std::fs::create_dir_all(dir)?;
-            }
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
+            && file.to_string_lossy() != ":memory:"
+        {
+            std::fs::create_dir_all(dir)?;
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)

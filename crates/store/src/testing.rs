@@ -25,7 +25,9 @@ fn in_ci() -> bool {
 
 /// `url` with its database name replaced by `name`.
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
     let host_part = match base[scheme_end..].find('/') {
         Some(i) => &base[..scheme_end + i],
@@ -116,6 +118,9 @@ mod tests {
             with_database("postgres://u@h/db?sslmode=disable", "t2"),
             "postgres://u@h/t2?sslmode=disable"
         );
-        assert_eq!(with_database("postgres://u@h:5432", "t3"), "postgres://u@h:5432/t3");
+        assert_eq!(
+            with_database("postgres://u@h:5432", "t3"),
+            "postgres://u@h:5432/t3"
+        );
     }
 }

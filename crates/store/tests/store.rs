@@ -60,11 +60,20 @@ async fn answers_health_checks(store: Arc<dyn Store>, _url: &str) {
 
 async fn first_sync_inserts_every_exam(store: Arc<dyn Store>, _url: &str) {
     let report = store.sync_exams(&catalog()).await.expect("sync");
-    assert_eq!(report, SyncReport { inserted: 3, ..Default::default() });
+    assert_eq!(
+        report,
+        SyncReport {
+            inserted: 3,
+            ..Default::default()
+        }
+    );
     let rows = store.exams().await.expect("rows");
     let codes: Vec<_> = rows.iter().map(|r| r.code.as_str()).collect();
     assert_eq!(codes, ["AIF-C01", "MLA-C01", "MLS-C01"]);
-    assert!(rows.iter().all(|r| r.in_catalog && r.content_hash.len() == 64));
+    assert!(
+        rows.iter()
+            .all(|r| r.in_catalog && r.content_hash.len() == 64)
+    );
     assert_eq!(rows[2].name, "Exam MLS-C01");
 }
 
@@ -72,7 +81,13 @@ async fn second_sync_with_the_same_catalog_changes_nothing(store: Arc<dyn Store>
     store.sync_exams(&catalog()).await.expect("first sync");
     let before = store.exams().await.expect("rows");
     let report = store.sync_exams(&catalog()).await.expect("second sync");
-    assert_eq!(report, SyncReport { unchanged: 3, ..Default::default() });
+    assert_eq!(
+        report,
+        SyncReport {
+            unchanged: 3,
+            ..Default::default()
+        }
+    );
     assert!(!report.changed());
     assert_eq!(store.exams().await.expect("rows"), before);
 }
@@ -81,9 +96,18 @@ async fn a_changed_exam_gets_a_new_revision(store: Arc<dyn Store>, _url: &str) {
     store.sync_exams(&catalog()).await.expect("first sync");
     let before = store.exams().await.expect("rows");
     let mut changed = catalog();
-    changed[1].domains[0].tasks.push("A new task statement.".into());
+    changed[1].domains[0]
+        .tasks
+        .push("A new task statement.".into());
     let report = store.sync_exams(&changed).await.expect("sync");
-    assert_eq!(report, SyncReport { updated: 1, unchanged: 2, ..Default::default() });
+    assert_eq!(
+        report,
+        SyncReport {
+            updated: 1,
+            unchanged: 2,
+            ..Default::default()
+        }
+    );
     let after = store.exams().await.expect("rows");
     assert_ne!(after[1].content_hash, before[1].content_hash);
     assert_eq!(after[0], before[0]);
@@ -94,14 +118,35 @@ async fn exams_that_leave_the_catalog_are_kept_and_marked(store: Arc<dyn Store>,
     store.sync_exams(&catalog()).await.expect("first sync");
     let fewer = catalog()[..2].to_vec();
     let report = store.sync_exams(&fewer).await.expect("sync");
-    assert_eq!(report, SyncReport { unchanged: 2, removed: 1, ..Default::default() });
+    assert_eq!(
+        report,
+        SyncReport {
+            unchanged: 2,
+            removed: 1,
+            ..Default::default()
+        }
+    );
     let rows = store.exams().await.expect("rows");
     assert_eq!(rows.len(), 3, "rows are never deleted");
     assert!(!rows[2].in_catalog);
     // Back in the catalog: the row is listed again.
     let report = store.sync_exams(&catalog()).await.expect("sync");
-    assert_eq!(report, SyncReport { updated: 1, unchanged: 2, ..Default::default() });
-    assert!(store.exams().await.expect("rows").iter().all(|r| r.in_catalog));
+    assert_eq!(
+        report,
+        SyncReport {
+            updated: 1,
+            unchanged: 2,
+            ..Default::default()
+        }
+    );
+    assert!(
+        store
+            .exams()
+            .await
+            .expect("rows")
+            .iter()
+            .all(|r| r.in_catalog)
+    );
 }
 
 async fn reconnecting_reapplies_no_migration(store: Arc<dyn Store>, url: &str) {

@@ -121,7 +121,9 @@ impl ExamView {
             ),
             ExamState::Retired => (
                 "Retired",
-                format!("Retired: the last day to take this exam was {last_day}{date_caveat}. It can no longer be booked."),
+                format!(
+                    "Retired: the last day to take this exam was {last_day}{date_caveat}. It can no longer be booked."
+                ),
             ),
         };
         Self {
@@ -145,7 +147,11 @@ impl ExamView {
             minutes: FactView::of(&exam.minutes, "minutes"),
             passing_score: FactView::of(&exam.passing_score, "on the 100–1000 scale"),
             price: FactView::of(&exam.price_usd, "USD"),
-            question_types: exam.question_types.iter().map(|t| QuestionType::label(*t)).collect(),
+            question_types: exam
+                .question_types
+                .iter()
+                .map(|t| QuestionType::label(*t))
+                .collect(),
             recommended_experience: exam.recommended_experience.clone(),
             recertification: exam.recertification.clone(),
             recertified_by: exam.recertified_by.iter().map(|c| c.to_string()).collect(),

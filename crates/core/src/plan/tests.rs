@@ -81,7 +81,11 @@ fn every_week_holds_the_weekly_hours_and_ends_each_stage_with_an_exam_week() {
     let plan = plan_for(&form("AIP-C01", "0", "0", "7.5", ""));
     for week in &plan.weeks {
         let sum: f64 = week.focus.iter().map(|f| f.hours).sum();
-        assert!((sum - 7.5).abs() < 1e-6, "week {} has {sum} hours", week.number);
+        assert!(
+            (sum - 7.5).abs() < 1e-6,
+            "week {} has {sum} hours",
+            week.number
+        );
     }
     for stage in &plan.stages {
         let weeks: Vec<_> = plan.weeks.iter().filter(|w| w.exam == stage.exam).collect();
@@ -91,7 +95,9 @@ fn every_week_holds_the_weekly_hours_and_ends_each_stage_with_an_exam_week() {
         assert!(last.milestones.iter().any(|m| m.contains("Exam week")));
         assert_eq!(weeks.iter().filter(|w| w.kind == WeekKind::Exam).count(), 1);
         assert!(
-            weeks.iter().any(|w| w.milestones.iter().any(|m| m.contains("simulation"))),
+            weeks
+                .iter()
+                .any(|w| w.milestones.iter().any(|m| m.contains("simulation"))),
             "stage {} has no simulation",
             stage.exam
         );
@@ -119,13 +125,20 @@ fn a_date_with_enough_time_gives_no_shortfall_warning() {
 #[test]
 fn bad_input_gets_a_message_at_each_field() {
     let catalog = catalog();
-    let errors = PlanRequest::parse(&form("XYZ-C09", "-1", "abc", "-5", "2020-01-01"), &catalog, TODAY)
-        .expect_err("invalid");
+    let errors = PlanRequest::parse(
+        &form("XYZ-C09", "-1", "abc", "-5", "2020-01-01"),
+        &catalog,
+        TODAY,
+    )
+    .expect_err("invalid");
     assert!(errors["exam"].contains("no exam XYZ-C09"), "{errors:?}");
     assert!(errors["ml_years"].contains("negative"), "{errors:?}");
     assert!(errors["aws_years"].contains("number"), "{errors:?}");
     assert!(errors["hours_per_week"].contains("negative"), "{errors:?}");
-    assert!(errors["exam_date"].contains("not in the future"), "{errors:?}");
+    assert!(
+        errors["exam_date"].contains("not in the future"),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -138,9 +151,8 @@ fn a_retired_exam_is_refused_with_its_successors() {
 
 #[test]
 fn empty_and_absurd_values_are_refused() {
-    let errors =
-        PlanRequest::parse(&form("", "", "100", "200", "15/03/2027"), &catalog(), TODAY)
-            .expect_err("invalid");
+    let errors = PlanRequest::parse(&form("", "", "100", "200", "15/03/2027"), &catalog(), TODAY)
+        .expect_err("invalid");
     assert_eq!(errors.len(), 5, "{errors:?}");
     assert!(errors["hours_per_week"].contains("at most 80"));
     assert!(errors["exam_date"].contains("YYYY-MM-DD"));

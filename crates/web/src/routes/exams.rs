@@ -58,7 +58,10 @@ struct ExamPage {
     practice_items: usize,
 }
 
-async fn show(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, WebError> {
+async fn show(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
     let code = ExamCode::parse(&raw).map_err(|_| WebError::NotFound)?;
     let exam = state.content.exam(&code).ok_or(WebError::NotFound)?;
     if raw != code.slug() {

@@ -19,12 +19,17 @@ pub(super) fn router() -> Router<AppState> {
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let backend = state.store.backend().to_string();
     match state.store.health().await {
-        Ok(()) => (StatusCode::OK, Json(json!({"status": "ok", "store": backend}))),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({"status": "ok", "store": backend})),
+        ),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable", "store": backend, "error": "the store does not answer"})),
+                Json(
+                    json!({"status": "unavailable", "store": backend, "error": "the store does not answer"}),
+                ),
             )
         }
     }
@@ -32,7 +37,10 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(),
     )
 }

@@ -28,7 +28,13 @@ const ML_PATH: [&str; 4] = ["AIF-C01", "MLA-C01", "AIP-C01", "MLS-C01"];
 async fn home(State(state): State<AppState>) -> HomePage {
     let ml_exams = ML_PATH
         .iter()
-        .filter_map(|code| state.content.exams.iter().find(|e| e.code.as_str() == *code))
+        .filter_map(|code| {
+            state
+                .content
+                .exams
+                .iter()
+                .find(|e| e.code.as_str() == *code)
+        })
         .map(ExamView::of)
         .collect();
     HomePage {
@@ -60,7 +66,11 @@ struct PathPage {
 async fn path(State(state): State<AppState>) -> PathPage {
     let content = &state.content;
     let views = |codes: &[getmycert_core::ExamCode]| -> Vec<ExamView> {
-        codes.iter().filter_map(|c| content.exam(c)).map(ExamView::of).collect()
+        codes
+            .iter()
+            .filter_map(|c| content.exam(c))
+            .map(ExamView::of)
+            .collect()
     };
     PathPage {
         nav: Nav::at("/path"),

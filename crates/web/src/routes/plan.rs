@@ -80,7 +80,10 @@ async fn plan(
         match PlanRequest::parse(&form, exams, today) {
             Ok(request) => {
                 let plan = advise(&request, exams).ok_or_else(|| {
-                    WebError::Internal(format!("the catalog lacks an exam of the route to {}", request.target))
+                    WebError::Internal(format!(
+                        "the catalog lacks an exam of the route to {}",
+                        request.target
+                    ))
                 })?;
                 (StatusCode::OK, FieldErrors::new(), Some(plan))
             }

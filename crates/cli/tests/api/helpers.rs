@@ -1,0 +1,128 @@
+//! `TestApp`: the application built exactly as `main` builds it, on a random port, over a
+//! throwaway database, with one helper per request the tests make.
+
+use std::path::{Path, PathBuf};
+
+use getmycert::cli::ServeArgs;
+use getmycert::startup::Application;
+use getmycert_store::testing::TestDatabase;
+use reqwest::StatusCode;
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    _db: TestDatabase,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+/// A fetched page.
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl TestApp {
+    /// The app over SQLite with the embedded content.
+    pub async fn spawn() -> Self {
+        Self::spawn_on(TestDatabase::sqlite()).await
+    }
+
+    /// The app over a fresh PostgreSQL database (`None` outside CI when unreachable).
+    pub async fn spawn_postgres() -> Option<Self> {
+        Some(Self::spawn_on(TestDatabase::postgres().await?).await)
+    }
+
+    async fn spawn_on(db: TestDatabase) -> Self {
+        let args = ServeArgs {
+            addr: "127.0.0.1:0".into(),
+            database_url: db.url.clone(),
+            content_dir: None,
+        };
+        let app = Application::build(&args)
+            .await
+            .expect("the application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client");
+        Self {
+            address,
+            client,
+            _db: db,
+            stop: Some(stop),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("the request is answered");
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.text().await.expect("a body");
+        Page {
+            status,
+            location,
+            body,
+        }
+    }
+
+    /// GET that must answer 200; returns the body.
+    pub async fn page(&self, path: &str) -> String {
+        let page = self.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "GET {path}: {}", page.body);
+        page.body
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The repository's `content/` directory.
+pub fn content_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content")
+}
+
+/// A copy of the repository's content in a temporary directory, for breaking on purpose.
+pub fn content_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    copy_tree(&content_dir(), dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read content dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Counts the occurrences of `needle` in `haystack`.
+pub fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}

@@ -1,0 +1,6 @@
+//! Integration tests: the real application over real HTTP on a random port.
+
+mod helpers;
+mod pages;
+mod plan;
+mod startup;

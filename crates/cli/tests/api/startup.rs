@@ -1,0 +1,178 @@
+//! Start-up as an operator sees it: the real binary, its exit code and its messages.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use getmycert::cli::ServeArgs;
+use getmycert::startup::{Application, StartupError};
+
+use crate::helpers::content_copy;
+
+fn binary() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_getmycert"))
+}
+
+fn edit(dir: &std::path::Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains(from), "{file} has no `{from}`");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+}
+
+#[test]
+fn a_broken_catalog_stops_start_up_naming_the_file_and_entry() {
+    let content = content_copy();
+    edit(
+        content.path(),
+        "catalog/mls-c01.toml",
+        "weight = 36",
+        "weight = 30",
+    );
+    edit(
+        content.path(),
+        "catalog/path.toml",
+        "exams = [\"MLA-C01\"]",
+        "exams = [\"MLX-C01\"]",
+    );
+    let db = tempfile::tempdir().expect("tempdir");
+    let output = binary()
+        .args(["--addr", "127.0.0.1:0", "--content-dir"])
+        .arg(content.path())
+        .arg("--database-url")
+        .arg(format!("sqlite://{}/db.sqlite", db.path().display()))
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "start-up must fail");
+    assert!(stderr.contains("getmycert cannot start"), "{stderr}");
+    assert!(
+        stderr.contains("catalog/mls-c01.toml:")
+            && stderr
+                .contains("exam MLS-C01: domain weights sum to 94 (20 + 24 + 30 + 20), not 100"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("catalog/path.toml:")
+            && stderr.contains("stage \"Associate\": unknown exam MLX-C01"),
+        "{stderr}"
+    );
+    assert!(
+        !db.path().join("db.sqlite").exists(),
+        "nothing is written before content is valid"
+    );
+}
+
+#[tokio::test]
+async fn a_toml_syntax_error_names_its_line() {
+    let content = content_copy();
+    edit(
+        content.path(),
+        "catalog/aif-c01.toml",
+        "[questions]",
+        "[questions\n",
+    );
+    let args = ServeArgs {
+        addr: "127.0.0.1:0".into(),
+        database_url: "sqlite::memory:".into(),
+        content_dir: Some(content.path().to_owned()),
+    };
+    let error = Application::build(&args).await.expect_err("broken content");
+    let StartupError::Content(errors) = error else {
+        panic!("expected content errors, got {error}");
+    };
+    let text = std::fs::read_to_string(content.path().join("catalog/aif-c01.toml")).expect("read");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("[questions"))
+        .expect("line")
+        + 1;
+    assert_eq!(errors.0.len(), 1, "{errors}");
+    assert!(errors.0[0].file.ends_with("catalog/aif-c01.toml"));
+    assert_eq!(errors.0[0].line, Some(line), "{errors}");
+}
+
+#[test]
+fn content_check_lists_every_error_and_exits_1() {
+    let content = content_copy();
+    edit(
+        content.path(),
+        "catalog/mla-c01.toml",
+        "passing_score]\nvalue = 720",
+        "passing_score]\nvalue = 72000",
+    );
+    edit(
+        content.path(),
+        "guides/services.toml",
+        "exams = [\"",
+        "exams = [\"QQQ-C01\", \"",
+    );
+    let output = binary()
+        .arg("content")
+        .arg("check")
+        .arg(content.path())
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("2 content error(s)"), "{stderr}");
+    assert!(
+        stderr.contains("exam MLA-C01: passing score 72000 is outside 100–1000"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("guides/services.toml:") && stderr.contains("unknown exam QQQ-C01"),
+        "{stderr}"
+    );
+
+    let ok = binary()
+        .args(["content", "check"])
+        .arg(crate::helpers::content_dir())
+        .output()
+        .expect("runs");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}
+
+#[test]
+fn the_default_database_is_created_on_first_run_and_sigterm_stops_gracefully() {
+    let cwd = tempfile::tempdir().expect("tempdir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut child = binary()
+        .current_dir(cwd.path())
+        .env_remove("GETMYCERT_DATABASE_URL")
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let started = Instant::now();
+    let healthy = loop {
+        let answer = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
+        if answer || started.elapsed() > Duration::from_secs(30) {
+            break answer;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    if !healthy {
+        let _ = child.kill();
+    }
+    assert!(healthy, "the server never listened");
+    assert!(
+        cwd.path().join("data/getmycert.db").exists(),
+        "the SQLite file is created under ./data"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("the server exits");
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}
