@@ -61,5 +61,17 @@ pub enum ContentCommand {
         /// The directory to check.
         #[arg(default_value = "content")]
         dir: PathBuf,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Counts per exam, domain, task, type and difficulty, and the lint figures.
+    Stats {
+        /// The directory to read.
+        #[arg(default_value = "content")]
+        dir: PathBuf,
+        /// Print JSON (the shape documented in DESIGN.md).
+        #[arg(long)]
+        json: bool,
     },
 }

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use getmycert::cli::{Cli, Command, ContentCommand};
+use getmycert::content_cmd;
 use getmycert::startup::{Application, shutdown_signal};
-use getmycert_content::{Content, ContentSource};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -23,25 +23,11 @@ fn main() -> ExitCode {
     match cli.command {
         None | Some(Command::Serve) => serve(&cli),
         Some(Command::Content {
-            command: ContentCommand::Check { dir },
-        }) => match Content::load(&ContentSource::Dir(dir.clone())) {
-            Ok(content) => {
-                println!(
-                    "{}: {} exams, {} path stages, {} services, {} algorithm families, {} FAQ entries: no errors",
-                    dir.display(),
-                    content.exams.len(),
-                    content.path.stages.len(),
-                    content.guides.services.len(),
-                    content.guides.algorithms.len(),
-                    content.guides.faq.len(),
-                );
-                ExitCode::SUCCESS
-            }
-            Err(errors) => {
-                eprint!("{errors}");
-                ExitCode::from(1)
-            }
-        },
+            command: ContentCommand::Check { dir, strict },
+        }) => content_cmd::check(&dir, strict),
+        Some(Command::Content {
+            command: ContentCommand::Stats { dir, json },
+        }) => content_cmd::stats(&dir, json),
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod error;
 pub mod guides;
+pub mod items;
 pub mod markdown;
 pub mod source;
 
@@ -16,13 +17,17 @@ pub use guides::{
 };
 pub use source::{ContentSource, SourceFile};
 
-use getmycert_core::{Exam, ExamCode};
+use getmycert_core::{Exam, ExamCode, Question};
+
+use items::check::ItemFile;
 
 /// Everything the site serves from content, validated.
 #[derive(Debug, Clone)]
 pub struct Content {
     /// Exams in path order (level, then code).
     pub exams: Vec<Exam>,
+    /// Every item of the bank, drafts and retired ones included, in path order.
+    pub questions: Vec<Question>,
     pub path: CertPath,
     pub guides: Guides,
 }
@@ -36,9 +41,12 @@ impl Content {
         let known = catalog::declared_codes(&files);
         let path = catalog::load_path(&files, &known, &mut errors);
         let guides = guides::load(&files, &known, &mut errors);
+        let items = load_items(&files, &mut errors);
+        errors.extend(items::check::bank_errors(&items, &exams));
         match (path, guides) {
             (Some(path), Some(guides)) if errors.is_empty() => Ok(Self {
                 exams,
+                questions: items.into_iter().map(|i| i.question).collect(),
                 path,
                 guides,
             }),
@@ -46,10 +54,54 @@ impl Content {
         }
     }
 
+    /// Every error, warning and figure for the content at `source` (`content check`, `stats`).
+    pub fn check(source: &ContentSource) -> items::CheckReport {
+        let files = match source.files() {
+            Ok(files) => files,
+            Err(e) => {
+                return items::CheckReport {
+                    errors: e.0,
+                    ..Default::default()
+                };
+            }
+        };
+        let mut errors = Vec::new();
+        let exams = catalog::load_exams(&files, &mut errors);
+        let known = catalog::declared_codes(&files);
+        catalog::load_path(&files, &known, &mut errors);
+        guides::load(&files, &known, &mut errors);
+        let items = load_items(&files, &mut errors);
+        let mut report = items::check_bank(&items, &exams);
+        errors.append(&mut report.errors);
+        report.errors = errors;
+        report.items = items.len();
+        report
+    }
+
     /// The exam with this code.
     pub fn exam(&self, code: &ExamCode) -> Option<&Exam> {
         self.exams.iter().find(|e| &e.code == code)
     }
+}
+
+/// Parses every `questions/**/*.md` file; parse errors are collected.
+pub fn load_items(files: &[SourceFile], errors: &mut Vec<ContentError>) -> Vec<ItemFile> {
+    let mut items = Vec::new();
+    for file in files {
+        let rel = source::relative(&file.path);
+        if !rel.starts_with("questions/") || !rel.ends_with(".md") {
+            continue;
+        }
+        match items::parse_item(&file.path, &file.text) {
+            Ok(question) => items.push(ItemFile {
+                path: file.path.clone(),
+                text: file.text.clone(),
+                question,
+            }),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    items
 }
 
 #[cfg(test)]

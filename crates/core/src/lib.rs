@@ -6,8 +6,13 @@ pub mod exam;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod plan;
+pub mod question;
+pub mod scoring;
 
 pub use exam::{
     Confidence, Domain, Exam, ExamCode, ExamCodeError, ExamState, ExamStatus, Fact, Level,
     QuestionCounts, QuestionType,
+};
+pub use question::{
+    Choice, Difficulty, ItemStatus, Mapping, Part, PartKind, Prompt, Question, QuestionId,
 };

@@ -1,0 +1,10 @@
+//! Question items: the Markdown format (`docs/content-format.md`), its parser and writer, and
+//! the bank-wide checks behind `content check` and `content stats`.
+
+pub mod check;
+pub mod parse;
+pub mod write;
+
+pub use check::{CheckReport, ExamStats, Stats, check_bank};
+pub use parse::parse_item;
+pub use write::write_item;
