@@ -48,7 +48,18 @@ impl Application {
             .sync_exams(&content.exams)
             .await
             .context("cannot sync the exam catalog into the database")?;
-        tracing::info!(backend = %store.backend(), exams = content.exams.len(), ?report, "store ready");
+        let bank = store
+            .sync_questions(&content.questions)
+            .await
+            .context("cannot sync the question bank into the database")?;
+        tracing::info!(
+            backend = %store.backend(),
+            exams = content.exams.len(),
+            questions = content.questions.len(),
+            ?report,
+            ?bank,
+            "store ready"
+        );
         let listener = TcpListener::bind(&args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;

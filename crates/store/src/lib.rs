@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod common;
+mod questions;
 pub mod postgres;
 pub mod sqlite;
 #[cfg(feature = "testing")]
@@ -13,9 +14,12 @@ use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use getmycert_core::Exam;
+use std::collections::BTreeMap;
+
+use getmycert_core::{Exam, Question, QuestionId};
 
 pub use postgres::PgStore;
+pub use questions::{QuestionFilter, QuestionPage, StoredQuestion};
 pub use sqlite::SqliteStore;
 
 /// Which database backs the store.
@@ -57,7 +61,7 @@ pub struct SyncReport {
     pub inserted: usize,
     pub updated: usize,
     pub unchanged: usize,
-    /// Rows whose exam left the catalog (kept, marked out of catalog).
+    /// Rows whose exam or item left the content (kept, marked out of catalog or retired).
     pub removed: usize,
 }
 
@@ -93,6 +97,23 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// Every exam row, in code order.
     async fn exams(&self) -> Result<Vec<StoredExam>, StoreError>;
+
+    /// Makes the question rows match the bank in one transaction: new items inserted; a
+    /// changed item gets a new revision (earlier revisions are kept); a status change is
+    /// applied; items missing from the bank are retired, never deleted. Idempotent.
+    async fn sync_questions(&self, questions: &[Question]) -> Result<SyncReport, StoreError>;
+
+    /// Live items per exam code.
+    async fn live_counts(&self) -> Result<BTreeMap<String, u64>, StoreError>;
+
+    /// One page of the items that pass `filter`, in id order, with the total.
+    async fn list_questions(&self, filter: &QuestionFilter) -> Result<QuestionPage, StoreError>;
+
+    /// The current revision of one item (any status).
+    async fn question(&self, id: &QuestionId) -> Result<StoredQuestion, StoreError>;
+
+    /// One revision of an item, as it was when answered.
+    async fn question_revision(&self, id: &QuestionId, hash: &str) -> Result<Question, StoreError>;
 
     /// Closes the pool, waiting for connections to be returned.
     async fn close(&self);

@@ -4,8 +4,7 @@ use std::sync::Arc;
 
 use getmycert_core::fixtures::sample_exam;
 use getmycert_core::{Exam, Level};
-use getmycert_store::testing::TestDatabase;
-use getmycert_store::{Backend, Store, SyncReport, connect};
+use getmycert_store::{Store, SyncReport, connect};
 
 /// Expands each test into `sqlite::name` and `postgres::name`.
 macro_rules! store_tests {
@@ -14,9 +13,9 @@ macro_rules! store_tests {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    let db = super::TestDatabase::sqlite();
-                    let store = super::connect(&db.url).await.expect("connect");
-                    assert_eq!(store.backend(), super::Backend::Sqlite);
+                    let db = getmycert_store::testing::TestDatabase::sqlite();
+                    let store = getmycert_store::connect(&db.url).await.expect("connect");
+                    assert_eq!(store.backend(), getmycert_store::Backend::Sqlite);
                     super::$name(store.clone(), &db.url).await;
                     store.close().await;
                 }
@@ -26,9 +25,9 @@ macro_rules! store_tests {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    let Some(db) = super::TestDatabase::postgres().await else { return };
-                    let store = super::connect(&db.url).await.expect("connect");
-                    assert_eq!(store.backend(), super::Backend::Postgres);
+                    let Some(db) = getmycert_store::testing::TestDatabase::postgres().await else { return };
+                    let store = getmycert_store::connect(&db.url).await.expect("connect");
+                    assert_eq!(store.backend(), getmycert_store::Backend::Postgres);
                     super::$name(store.clone(), &db.url).await;
                     store.close().await;
                 }
@@ -154,4 +153,148 @@ async fn reconnecting_reapplies_no_migration(store: Arc<dyn Store>, url: &str) {
     let again = connect(url).await.expect("reconnect");
     assert_eq!(again.exams().await.expect("rows").len(), 3);
     again.close().await;
+}
+
+mod questions {
+    use std::sync::Arc;
+
+    use getmycert_core::fixtures::sample_question;
+    use getmycert_core::{ItemStatus, Question, QuestionId};
+    use getmycert_store::{QuestionFilter, Store, StoreError, SyncReport};
+
+    store_tests!(
+        syncing_the_same_bank_twice_changes_nothing,
+        an_edited_item_gets_a_new_revision_and_keeps_the_old_one,
+        a_status_change_is_not_a_new_revision,
+        items_removed_from_the_bank_are_retired_not_deleted,
+        the_listing_filters_and_pages,
+        live_counts_are_per_exam,
+    );
+
+    fn bank() -> Vec<Question> {
+        let mut drafted = sample_question("draft-one", "MLS-C01", "1.1");
+        drafted.status = ItemStatus::Draft;
+        let mut multi = sample_question("both-exams", "MLS-C01", "3.2");
+        multi.mappings.push(getmycert_core::Mapping {
+            exam: getmycert_core::ExamCode::parse("MLA-C01").expect("code"),
+            domain: 2,
+            task: 1,
+        });
+        multi.parts[0].stem = "Choose the anomaly detection algorithm for streaming data.".into();
+        vec![
+            sample_question("alpha", "MLS-C01", "1.1"),
+            sample_question("beta", "MLS-C01", "3.3"),
+            sample_question("gamma", "AIF-C01", "2.1"),
+            multi,
+            drafted,
+        ]
+    }
+
+    async fn synced(store: &Arc<dyn Store>) {
+        store.sync_exams(&super::catalog()).await.expect("exams");
+        let mut exams = super::catalog();
+        exams.push(getmycert_core::fixtures::sample_exam("AIF-C01", getmycert_core::Level::Foundational, &[20, 24, 28, 14, 14]));
+        exams.dedup_by(|a, b| a.code == b.code);
+        store.sync_exams(&exams).await.expect("exams");
+        let report = store.sync_questions(&bank()).await.expect("sync");
+        assert_eq!(report, SyncReport { inserted: 5, ..Default::default() });
+    }
+
+    fn id(s: &str) -> QuestionId {
+        QuestionId::parse(s).expect("id")
+    }
+
+    async fn syncing_the_same_bank_twice_changes_nothing(store: Arc<dyn Store>, _url: &str) {
+        synced(&store).await;
+        let report = store.sync_questions(&bank()).await.expect("sync");
+        assert_eq!(report, SyncReport { unchanged: 5, ..Default::default() });
+    }
+
+    async fn an_edited_item_gets_a_new_revision_and_keeps_the_old_one(store: Arc<dyn Store>, _url: &str) {
+        synced(&store).await;
+        let before = store.question(&id("beta")).await.expect("beta");
+        let mut edited = bank();
+        edited[1].parts[0].options[1].text = "A reworded key".into();
+        let report = store.sync_questions(&edited).await.expect("sync");
+        assert_eq!(report, SyncReport { updated: 1, unchanged: 4, ..Default::default() });
+        let after = store.question(&id("beta")).await.expect("beta");
+        assert_ne!(after.hash, before.hash);
+        assert_eq!(after.question.parts[0].options[1].text, "A reworded key");
+        let old = store.question_revision(&id("beta"), &before.hash).await.expect("old revision");
+        assert_eq!(old.parts[0].options[1].text, "Option B of beta");
+        // Reverting to the earlier wording serves the earlier revision again.
+        let report = store.sync_questions(&bank()).await.expect("sync");
+        assert_eq!(report.updated, 1);
+        assert_eq!(store.question(&id("beta")).await.expect("beta").hash, before.hash);
+    }
+
+    async fn a_status_change_is_not_a_new_revision(store: Arc<dyn Store>, _url: &str) {
+        synced(&store).await;
+        let before = store.question(&id("draft-one")).await.expect("draft");
+        let mut promoted = bank();
+        promoted[4].status = ItemStatus::Live;
+        let report = store.sync_questions(&promoted).await.expect("sync");
+        assert_eq!(report, SyncReport { updated: 1, unchanged: 4, ..Default::default() });
+        let after = store.question(&id("draft-one")).await.expect("draft");
+        assert_eq!(after.hash, before.hash);
+        assert_eq!(after.question.status, ItemStatus::Live);
+    }
+
+    async fn items_removed_from_the_bank_are_retired_not_deleted(store: Arc<dyn Store>, _url: &str) {
+        synced(&store).await;
+        let fewer: Vec<Question> = bank().into_iter().filter(|q| q.id.as_str() != "alpha").collect();
+        let report = store.sync_questions(&fewer).await.expect("sync");
+        assert_eq!(report, SyncReport { unchanged: 4, removed: 1, ..Default::default() });
+        let alpha = store.question(&id("alpha")).await.expect("still stored");
+        assert_eq!(alpha.question.status, ItemStatus::Retired);
+        let listed = store.list_questions(&QuestionFilter { limit: 50, ..Default::default() }).await.expect("list");
+        assert!(listed.items.iter().all(|q| q.question.id.as_str() != "alpha"));
+        assert!(matches!(store.question(&id("nope")).await, Err(StoreError::NotFound)));
+        let again = store.sync_questions(&fewer).await.expect("sync");
+        assert_eq!(again, SyncReport { unchanged: 4, ..Default::default() }, "retiring is idempotent");
+    }
+
+    async fn the_listing_filters_and_pages(store: Arc<dyn Store>, _url: &str) {
+        synced(&store).await;
+        let ids = |page: getmycert_store::QuestionPage| -> Vec<String> {
+            page.items.into_iter().map(|q| q.question.id.to_string()).collect()
+        };
+        let list = |filter: QuestionFilter| {
+            let store = store.clone();
+            async move { store.list_questions(&QuestionFilter { limit: 50, ..filter }).await.expect("list") }
+        };
+        let all = list(QuestionFilter::default()).await;
+        assert_eq!(all.total, 4, "drafts are not listed");
+        assert_eq!(ids(all), ["alpha", "beta", "both-exams", "gamma"]);
+        let mls = list(QuestionFilter { exam: Some("MLS-C01".into()), ..Default::default() }).await;
+        assert_eq!(ids(mls), ["alpha", "beta", "both-exams"]);
+        let domain3 = list(QuestionFilter { exam: Some("MLS-C01".into()), domain: Some(3), ..Default::default() }).await;
+        assert_eq!(ids(domain3), ["beta", "both-exams"]);
+        let task = list(QuestionFilter { exam: Some("MLS-C01".into()), domain: Some(3), task: Some(2), ..Default::default() }).await;
+        assert_eq!(ids(task), ["both-exams"]);
+        let mla = list(QuestionFilter { exam: Some("MLA-C01".into()), ..Default::default() }).await;
+        assert_eq!(ids(mla), ["both-exams"]);
+        let tag = list(QuestionFilter { tag: Some("topic-gamma".into()), ..Default::default() }).await;
+        assert_eq!(ids(tag), ["gamma"]);
+        let text = list(QuestionFilter { text: Some("ANOMALY streaming".into()), ..Default::default() }).await;
+        assert_eq!(ids(text), ["both-exams"]);
+        let kind = list(QuestionFilter { kind: Some("ordering".into()), ..Default::default() }).await;
+        assert_eq!(kind.total, 0);
+        let page = store
+            .list_questions(&QuestionFilter { limit: 2, offset: 2, ..Default::default() })
+            .await
+            .expect("page");
+        assert_eq!(page.total, 4);
+        assert_eq!(ids(page), ["both-exams", "gamma"]);
+        let wildcard = list(QuestionFilter { text: Some("%".into()), ..Default::default() }).await;
+        assert_eq!(wildcard.total, 0, "LIKE wildcards in the query are literal");
+    }
+
+    async fn live_counts_are_per_exam(store: Arc<dyn Store>, _url: &str) {
+        synced(&store).await;
+        let counts = store.live_counts().await.expect("counts");
+        assert_eq!(counts.get("MLS-C01"), Some(&3));
+        assert_eq!(counts.get("MLA-C01"), Some(&1));
+        assert_eq!(counts.get("AIF-C01"), Some(&1));
+    }
 }
