@@ -42,7 +42,7 @@ impl Content {
         let path = catalog::load_path(&files, &known, &mut errors);
         let guides = guides::load(&files, &known, &mut errors);
         let items = load_items(&files, &mut errors);
-        errors.extend(items::check::bank_errors(&items, &exams));
+        errors.extend(items::check::bank_errors(&items, &exams, &known));
         match (path, guides) {
             (Some(path), Some(guides)) if errors.is_empty() => Ok(Self {
                 exams,
@@ -71,7 +71,7 @@ impl Content {
         catalog::load_path(&files, &known, &mut errors);
         guides::load(&files, &known, &mut errors);
         let items = load_items(&files, &mut errors);
-        let mut report = items::check_bank(&items, &exams);
+        let mut report = items::check_bank(&items, &exams, &known);
         errors.append(&mut report.errors);
         report.errors = errors;
         report.items = items.len();

@@ -4,8 +4,8 @@
 #![forbid(unsafe_code)]
 
 mod common;
-mod questions;
 pub mod postgres;
+mod questions;
 pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;

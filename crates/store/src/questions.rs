@@ -95,10 +95,16 @@ pub(crate) fn listing(filter: &QuestionFilter) -> (String, Vec<Param>) {
             next(Param::Text(exam.clone()), &mut params)
         );
         if let Some(domain) = filter.domain {
-            sql += &format!(" AND e.domain = {}", next(Param::Int(domain.into()), &mut params));
+            sql += &format!(
+                " AND e.domain = {}",
+                next(Param::Int(domain.into()), &mut params)
+            );
         }
         if let Some(task) = filter.task {
-            sql += &format!(" AND e.task = {}", next(Param::Int(task.into()), &mut params));
+            sql += &format!(
+                " AND e.task = {}",
+                next(Param::Int(task.into()), &mut params)
+            );
         }
     }
     let statuses = if filter.statuses.is_empty() {
@@ -106,13 +112,25 @@ pub(crate) fn listing(filter: &QuestionFilter) -> (String, Vec<Param>) {
     } else {
         filter.statuses.clone()
     };
-    let listed: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    let listed: Vec<String> = statuses
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
     sql += &format!(" WHERE q.status IN ({})", listed.join(", "));
     if let Some(tag) = &filter.tag {
-        sql += &format!(" AND q.tags LIKE {}", next(Param::Text(format!("%|{}|%", escape_like(tag))), &mut params));
+        sql += &format!(
+            " AND q.tags LIKE {}",
+            next(
+                Param::Text(format!("%|{}|%", escape_like(tag))),
+                &mut params
+            )
+        );
     }
     if let Some(kind) = &filter.kind {
-        sql += &format!(" AND q.kind = {}", next(Param::Text(kind.clone()), &mut params));
+        sql += &format!(
+            " AND q.kind = {}",
+            next(Param::Text(kind.clone()), &mut params)
+        );
     }
     if let Some(text) = &filter.text {
         for word in text.to_lowercase().split_whitespace().take(8) {
@@ -126,7 +144,9 @@ pub(crate) fn listing(filter: &QuestionFilter) -> (String, Vec<Param>) {
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// A row of `r.body, q.current_hash, q.status` as a stored question; the row's status wins

@@ -193,11 +193,21 @@ mod questions {
     async fn synced(store: &Arc<dyn Store>) {
         store.sync_exams(&super::catalog()).await.expect("exams");
         let mut exams = super::catalog();
-        exams.push(getmycert_core::fixtures::sample_exam("AIF-C01", getmycert_core::Level::Foundational, &[20, 24, 28, 14, 14]));
+        exams.push(getmycert_core::fixtures::sample_exam(
+            "AIF-C01",
+            getmycert_core::Level::Foundational,
+            &[20, 24, 28, 14, 14],
+        ));
         exams.dedup_by(|a, b| a.code == b.code);
         store.sync_exams(&exams).await.expect("exams");
         let report = store.sync_questions(&bank()).await.expect("sync");
-        assert_eq!(report, SyncReport { inserted: 5, ..Default::default() });
+        assert_eq!(
+            report,
+            SyncReport {
+                inserted: 5,
+                ..Default::default()
+            }
+        );
     }
 
     fn id(s: &str) -> QuestionId {
@@ -207,25 +217,47 @@ mod questions {
     async fn syncing_the_same_bank_twice_changes_nothing(store: Arc<dyn Store>, _url: &str) {
         synced(&store).await;
         let report = store.sync_questions(&bank()).await.expect("sync");
-        assert_eq!(report, SyncReport { unchanged: 5, ..Default::default() });
+        assert_eq!(
+            report,
+            SyncReport {
+                unchanged: 5,
+                ..Default::default()
+            }
+        );
     }
 
-    async fn an_edited_item_gets_a_new_revision_and_keeps_the_old_one(store: Arc<dyn Store>, _url: &str) {
+    async fn an_edited_item_gets_a_new_revision_and_keeps_the_old_one(
+        store: Arc<dyn Store>,
+        _url: &str,
+    ) {
         synced(&store).await;
         let before = store.question(&id("beta")).await.expect("beta");
         let mut edited = bank();
         edited[1].parts[0].options[1].text = "A reworded key".into();
         let report = store.sync_questions(&edited).await.expect("sync");
-        assert_eq!(report, SyncReport { updated: 1, unchanged: 4, ..Default::default() });
+        assert_eq!(
+            report,
+            SyncReport {
+                updated: 1,
+                unchanged: 4,
+                ..Default::default()
+            }
+        );
         let after = store.question(&id("beta")).await.expect("beta");
         assert_ne!(after.hash, before.hash);
         assert_eq!(after.question.parts[0].options[1].text, "A reworded key");
-        let old = store.question_revision(&id("beta"), &before.hash).await.expect("old revision");
+        let old = store
+            .question_revision(&id("beta"), &before.hash)
+            .await
+            .expect("old revision");
         assert_eq!(old.parts[0].options[1].text, "Option B of beta");
         // Reverting to the earlier wording serves the earlier revision again.
         let report = store.sync_questions(&bank()).await.expect("sync");
         assert_eq!(report.updated, 1);
-        assert_eq!(store.question(&id("beta")).await.expect("beta").hash, before.hash);
+        assert_eq!(
+            store.question(&id("beta")).await.expect("beta").hash,
+            before.hash
+        );
     }
 
     async fn a_status_change_is_not_a_new_revision(store: Arc<dyn Store>, _url: &str) {
@@ -234,59 +266,150 @@ mod questions {
         let mut promoted = bank();
         promoted[4].status = ItemStatus::Live;
         let report = store.sync_questions(&promoted).await.expect("sync");
-        assert_eq!(report, SyncReport { updated: 1, unchanged: 4, ..Default::default() });
+        assert_eq!(
+            report,
+            SyncReport {
+                updated: 1,
+                unchanged: 4,
+                ..Default::default()
+            }
+        );
         let after = store.question(&id("draft-one")).await.expect("draft");
         assert_eq!(after.hash, before.hash);
         assert_eq!(after.question.status, ItemStatus::Live);
     }
 
-    async fn items_removed_from_the_bank_are_retired_not_deleted(store: Arc<dyn Store>, _url: &str) {
+    async fn items_removed_from_the_bank_are_retired_not_deleted(
+        store: Arc<dyn Store>,
+        _url: &str,
+    ) {
         synced(&store).await;
-        let fewer: Vec<Question> = bank().into_iter().filter(|q| q.id.as_str() != "alpha").collect();
+        let fewer: Vec<Question> = bank()
+            .into_iter()
+            .filter(|q| q.id.as_str() != "alpha")
+            .collect();
         let report = store.sync_questions(&fewer).await.expect("sync");
-        assert_eq!(report, SyncReport { unchanged: 4, removed: 1, ..Default::default() });
+        assert_eq!(
+            report,
+            SyncReport {
+                unchanged: 4,
+                removed: 1,
+                ..Default::default()
+            }
+        );
         let alpha = store.question(&id("alpha")).await.expect("still stored");
         assert_eq!(alpha.question.status, ItemStatus::Retired);
-        let listed = store.list_questions(&QuestionFilter { limit: 50, ..Default::default() }).await.expect("list");
-        assert!(listed.items.iter().all(|q| q.question.id.as_str() != "alpha"));
-        assert!(matches!(store.question(&id("nope")).await, Err(StoreError::NotFound)));
+        let listed = store
+            .list_questions(&QuestionFilter {
+                limit: 50,
+                ..Default::default()
+            })
+            .await
+            .expect("list");
+        assert!(
+            listed
+                .items
+                .iter()
+                .all(|q| q.question.id.as_str() != "alpha")
+        );
+        assert!(matches!(
+            store.question(&id("nope")).await,
+            Err(StoreError::NotFound)
+        ));
         let again = store.sync_questions(&fewer).await.expect("sync");
-        assert_eq!(again, SyncReport { unchanged: 4, ..Default::default() }, "retiring is idempotent");
+        assert_eq!(
+            again,
+            SyncReport {
+                unchanged: 4,
+                ..Default::default()
+            },
+            "retiring is idempotent"
+        );
     }
 
     async fn the_listing_filters_and_pages(store: Arc<dyn Store>, _url: &str) {
         synced(&store).await;
         let ids = |page: getmycert_store::QuestionPage| -> Vec<String> {
-            page.items.into_iter().map(|q| q.question.id.to_string()).collect()
+            page.items
+                .into_iter()
+                .map(|q| q.question.id.to_string())
+                .collect()
         };
         let list = |filter: QuestionFilter| {
             let store = store.clone();
-            async move { store.list_questions(&QuestionFilter { limit: 50, ..filter }).await.expect("list") }
+            async move {
+                store
+                    .list_questions(&QuestionFilter {
+                        limit: 50,
+                        ..filter
+                    })
+                    .await
+                    .expect("list")
+            }
         };
         let all = list(QuestionFilter::default()).await;
         assert_eq!(all.total, 4, "drafts are not listed");
         assert_eq!(ids(all), ["alpha", "beta", "both-exams", "gamma"]);
-        let mls = list(QuestionFilter { exam: Some("MLS-C01".into()), ..Default::default() }).await;
+        let mls = list(QuestionFilter {
+            exam: Some("MLS-C01".into()),
+            ..Default::default()
+        })
+        .await;
         assert_eq!(ids(mls), ["alpha", "beta", "both-exams"]);
-        let domain3 = list(QuestionFilter { exam: Some("MLS-C01".into()), domain: Some(3), ..Default::default() }).await;
+        let domain3 = list(QuestionFilter {
+            exam: Some("MLS-C01".into()),
+            domain: Some(3),
+            ..Default::default()
+        })
+        .await;
         assert_eq!(ids(domain3), ["beta", "both-exams"]);
-        let task = list(QuestionFilter { exam: Some("MLS-C01".into()), domain: Some(3), task: Some(2), ..Default::default() }).await;
+        let task = list(QuestionFilter {
+            exam: Some("MLS-C01".into()),
+            domain: Some(3),
+            task: Some(2),
+            ..Default::default()
+        })
+        .await;
         assert_eq!(ids(task), ["both-exams"]);
-        let mla = list(QuestionFilter { exam: Some("MLA-C01".into()), ..Default::default() }).await;
+        let mla = list(QuestionFilter {
+            exam: Some("MLA-C01".into()),
+            ..Default::default()
+        })
+        .await;
         assert_eq!(ids(mla), ["both-exams"]);
-        let tag = list(QuestionFilter { tag: Some("topic-gamma".into()), ..Default::default() }).await;
+        let tag = list(QuestionFilter {
+            tag: Some("topic-gamma".into()),
+            ..Default::default()
+        })
+        .await;
         assert_eq!(ids(tag), ["gamma"]);
-        let text = list(QuestionFilter { text: Some("ANOMALY streaming".into()), ..Default::default() }).await;
+        let text = list(QuestionFilter {
+            text: Some("ANOMALY streaming".into()),
+            ..Default::default()
+        })
+        .await;
         assert_eq!(ids(text), ["both-exams"]);
-        let kind = list(QuestionFilter { kind: Some("ordering".into()), ..Default::default() }).await;
+        let kind = list(QuestionFilter {
+            kind: Some("ordering".into()),
+            ..Default::default()
+        })
+        .await;
         assert_eq!(kind.total, 0);
         let page = store
-            .list_questions(&QuestionFilter { limit: 2, offset: 2, ..Default::default() })
+            .list_questions(&QuestionFilter {
+                limit: 2,
+                offset: 2,
+                ..Default::default()
+            })
             .await
             .expect("page");
         assert_eq!(page.total, 4);
         assert_eq!(ids(page), ["both-exams", "gamma"]);
-        let wildcard = list(QuestionFilter { text: Some("%".into()), ..Default::default() }).await;
+        let wildcard = list(QuestionFilter {
+            text: Some("%".into()),
+            ..Default::default()
+        })
+        .await;
         assert_eq!(wildcard.total, 0, "LIKE wildcards in the query are literal");
     }
 

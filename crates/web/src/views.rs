@@ -10,10 +10,11 @@ pub struct Nav {
 
 impl Nav {
     /// The sections, as (href, label).
-    pub const LINKS: [(&'static str, &'static str); 8] = [
+    pub const LINKS: [(&'static str, &'static str); 9] = [
         ("/", "Home"),
         ("/path", "Path"),
         ("/exams", "Exams"),
+        ("/questions", "Questions"),
         ("/plan", "Study plan"),
         ("/algorithms", "Algorithms"),
         ("/services", "Services"),

@@ -13,6 +13,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     _db: TestDatabase,
+    _content: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -35,10 +36,11 @@ impl TestApp {
     }
 
     async fn spawn_on(db: TestDatabase) -> Self {
+        let content = content_copy();
         let args = ServeArgs {
             addr: "127.0.0.1:0".into(),
             database_url: db.url.clone(),
-            content_dir: None,
+            content_dir: Some(content.path().to_owned()),
         };
         let app = Application::build(&args)
             .await
@@ -56,6 +58,7 @@ impl TestApp {
             address,
             client,
             _db: db,
+            _content: content,
             stop: Some(stop),
         }
     }
@@ -102,10 +105,16 @@ pub fn content_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content")
 }
 
-/// A copy of the repository's content in a temporary directory, for breaking on purpose.
+/// The repository's catalog and guides with the test fixtures as the question bank, in a
+/// temporary directory the test may break on purpose.
 pub fn content_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    copy_tree(&content_dir(), dir.path());
+    copy_tree(&content_dir().join("catalog"), &dir.path().join("catalog"));
+    copy_tree(&content_dir().join("guides"), &dir.path().join("guides"));
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/questions"),
+        &dir.path().join("questions/fixtures"),
+    );
     dir
 }
 

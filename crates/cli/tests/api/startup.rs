@@ -115,7 +115,8 @@ fn content_check_lists_every_error_and_exits_1() {
         .expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("2 content error(s)"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("2 error(s)"), "{stdout}");
     assert!(
         stderr.contains("exam MLA-C01: passing score 72000 is outside 100–1000"),
         "{stderr}"
@@ -125,9 +126,10 @@ fn content_check_lists_every_error_and_exits_1() {
         "{stderr}"
     );
 
+    let valid = content_copy();
     let ok = binary()
         .args(["content", "check"])
-        .arg(crate::helpers::content_dir())
+        .arg(valid.path())
         .output()
         .expect("runs");
     assert!(
@@ -144,8 +146,11 @@ fn the_default_database_is_created_on_first_run_and_sigterm_stops_gracefully() {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port();
+    let content = content_copy();
     let mut child = binary()
         .current_dir(cwd.path())
+        .arg("--content-dir")
+        .arg(content.path())
         .env_remove("GETMYCERT_DATABASE_URL")
         .args(["--addr", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::Serialize;
 
-use getmycert_core::{Difficulty, Exam, ItemStatus, PartKind, Question, QuestionType};
+use getmycert_core::{Difficulty, Exam, ExamCode, ItemStatus, PartKind, Question, QuestionType};
 
 use crate::error::{ContentError, line_containing};
 
@@ -62,7 +62,8 @@ pub struct CheckReport {
 }
 
 /// Errors only: duplicate ids and mappings the catalog does not know. Cheap; run at start-up.
-pub fn bank_errors(items: &[ItemFile], exams: &[Exam]) -> Vec<ContentError> {
+/// `declared` are the codes the catalog names by file, loaded or not.
+pub fn bank_errors(items: &[ItemFile], exams: &[Exam], declared: &[ExamCode]) -> Vec<ContentError> {
     let mut errors = Vec::new();
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for item in items {
@@ -77,11 +78,14 @@ pub fn bank_errors(items: &[ItemFile], exams: &[Exam]) -> Vec<ContentError> {
         for m in &item.question.mappings {
             let line = line_containing(&item.text, &format!("\"{}\"", m.exam));
             let Some(exam) = exams.iter().find(|e| e.code == m.exam) else {
-                errors.push(ContentError::new(
-                    &item.path,
-                    line,
-                    format!("unknown exam {}", m.exam),
-                ));
+                // An exam whose catalog file failed to load is reported there, once.
+                if !declared.contains(&m.exam) {
+                    errors.push(ContentError::new(
+                        &item.path,
+                        line,
+                        format!("unknown exam {}", m.exam),
+                    ));
+                }
                 continue;
             };
             let task_line =
@@ -176,10 +180,10 @@ fn pct(part: usize, whole: usize) -> f64 {
 }
 
 /// Errors, warnings and figures for a parsed bank.
-pub fn check_bank(items: &[ItemFile], exams: &[Exam]) -> CheckReport {
+pub fn check_bank(items: &[ItemFile], exams: &[Exam], declared: &[ExamCode]) -> CheckReport {
     let mut report = CheckReport {
         items: items.len(),
-        errors: bank_errors(items, exams),
+        errors: bank_errors(items, exams, declared),
         ..CheckReport::default()
     };
     let warn = |report: &mut CheckReport, file: &str, line: Option<usize>, message: String| {

@@ -55,7 +55,7 @@ struct ExamPage {
     nav: Nav,
     exam: ExamView,
     /// Live questions in the bank for this exam; the Practise section shows only when > 0.
-    practice_items: usize,
+    practice_items: u64,
 }
 
 async fn show(
@@ -67,10 +67,15 @@ async fn show(
     if raw != code.slug() {
         return Ok(Redirect::permanent(&format!("/exams/{}", code.slug())).into_response());
     }
+    let counts = state
+        .store
+        .live_counts()
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(ExamPage {
         nav: Nav::at("/exams"),
         exam: ExamView::of(exam),
-        practice_items: 0,
+        practice_items: counts.get(code.as_str()).copied().unwrap_or(0),
     }
     .into_response())
 }

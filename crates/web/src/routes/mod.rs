@@ -6,6 +6,7 @@ mod guides;
 mod health;
 mod home;
 mod plan;
+mod questions;
 
 use axum::Router;
 
@@ -17,6 +18,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(exams::router())
         .merge(guides::router())
         .merge(plan::router())
+        .merge(questions::router())
         .merge(health::router())
         .merge(assets::router())
         .fallback(crate::error::not_found)
