@@ -266,10 +266,21 @@ fn warnings_carry_figures_and_valid_banks_have_no_errors() {
         "A team trains a gradient-boosted model on tabular data in Amazon S3 every night and wants the\njobs to start quickly, cost little and need no servers to manage between runs at all.\n\n",
         "",
     );
+    let cites = item("cites-letter").replace(
+        "between nightly runs.",
+        "between nightly runs, unlike option B.",
+    );
+    let matching = item("diagonal-matching")
+        .replace("type = \"single\"", "type = \"matching\"")
+        .replace("- [ ] ", "- ")
+        .replace("- [x] ", "- ")
+        .replace("## Options", "## Prompts\n\n- 1. First need\n  Match: A\n- 2. Second need\n  Match: B\n- 3. Third need\n  Match: C\n\n## Options");
     let dir = bank(&[
         ("m/original.md", item("original")),
         ("m/near-copy.md", near),
         ("m/short-stem.md", short),
+        ("m/cites-letter.md", cites),
+        ("m/diagonal-matching.md", matching),
     ]);
     let report = Content::check(&ContentSource::Dir(dir.path().to_owned()));
     assert!(report.errors.is_empty(), "{:?}", report.errors);
@@ -285,19 +296,36 @@ fn warnings_carry_figures_and_valid_banks_have_no_errors() {
     );
     assert!(warnings.contains("the stem has 5 words"), "{warnings}");
     assert!(
-        warnings.contains("domain 3 has 3 of 3 live items (100.0%) against a weight of 36%"),
+        warnings.contains("domain 3 has 5 of 5 live items (100.0%) against a weight of 36%"),
         "{warnings}"
     );
     assert!(
         warnings.contains("task statement(s) have no live items"),
         "{warnings}"
     );
+    assert!(
+        warnings
+            .contains("cites-letter.md: a rationale or the explanation cites an option by letter"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("diagonal-matching.md:18: matching answers follow the prompt order"),
+        "{warnings}"
+    );
     let stats = &report.stats.exams["MLS-C01"];
-    assert_eq!(stats.live, 3);
-    assert_eq!(stats.tasks["3.3"], 3);
-    assert_eq!(stats.key_positions["B"], 3);
-    assert_eq!(report.stats.near_duplicates.len(), 1);
-    assert_eq!(report.stats.near_duplicates[0].1, "original");
+    assert_eq!(stats.live, 5);
+    assert_eq!(stats.tasks["3.3"], 5);
+    assert_eq!(stats.key_positions["B"], 4);
+    assert_eq!(stats.types["matching"], 1);
+    assert!(
+        report
+            .stats
+            .near_duplicates
+            .iter()
+            .any(|(a, b, sim)| a == "near-copy" && b == "original" && *sim > 0.8),
+        "{:?}",
+        report.stats.near_duplicates
+    );
 }
 
 #[test]

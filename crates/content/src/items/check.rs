@@ -209,6 +209,57 @@ pub fn check_bank(items: &[ItemFile], exams: &[Exam], declared: &[ExamCode]) -> 
         }
     }
 
+    // Matching answers in prompt order (1=A, 2=B, …) give the answer away.
+    for item in items
+        .iter()
+        .filter(|i| i.question.status != ItemStatus::Retired)
+    {
+        for part in item
+            .question
+            .parts
+            .iter()
+            .filter(|p| p.kind == PartKind::Matching)
+        {
+            let diagonal = part
+                .prompts
+                .iter()
+                .enumerate()
+                .all(|(i, p)| p.answer == (b'A' + i as u8) as char);
+            if diagonal {
+                warn(
+                    &mut report,
+                    &item.path,
+                    line_containing(&item.text, "## Prompts"),
+                    "matching answers follow the prompt order (1=A, 2=B, …); reorder the options"
+                        .into(),
+                );
+            }
+        }
+    }
+
+    // Options are shuffled in simulations, so a rationale or explanation that cites a letter
+    // ("unlike option B") would point at the wrong option.
+    for item in items
+        .iter()
+        .filter(|i| i.question.status != ItemStatus::Retired)
+    {
+        for part in &item.question.parts {
+            let texts = part
+                .options
+                .iter()
+                .map(|o| o.rationale.as_str())
+                .chain([part.explanation.as_str()]);
+            if texts.into_iter().any(cites_letter) {
+                warn(
+                    &mut report,
+                    &item.path,
+                    None,
+                    "a rationale or the explanation cites an option by letter; options are shuffled in simulations, so name the option instead".into(),
+                );
+            }
+        }
+    }
+
     // Near-duplicate stems among items still served or being written.
     let candidates: Vec<(&ItemFile, HashSet<String>)> = items
         .iter()
@@ -411,6 +462,24 @@ pub fn check_bank(items: &[ItemFile], exams: &[Exam], declared: &[ExamCode]) -> 
         report.stats.exams.insert(exam.code.to_string(), stats);
     }
     report
+}
+
+/// Whether `text` refers to an option by its letter ("option B", "options A and C").
+fn cites_letter(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(2).any(|w| {
+        // "options. A practical…" ends a sentence; only "option A" inside one counts.
+        if !w[0].ends_with(|c: char| c.is_alphanumeric()) {
+            return false;
+        }
+        let noun = w[0]
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let letter = w[1].trim_matches(|c: char| !c.is_alphanumeric());
+        matches!(noun.as_str(), "option" | "options" | "answer" | "choice")
+            && letter.len() == 1
+            && letter.chars().all(|c| ('A'..='F').contains(&c))
+    })
 }
 
 fn first_body_line(text: &str) -> usize {
