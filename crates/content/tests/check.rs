@@ -335,3 +335,30 @@ fn the_bundled_bank_has_no_errors() {
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
     assert!(report.items >= 5);
 }
+
+#[test]
+fn blueprint_warnings_count_only_items_written_for_the_exam() {
+    let cross = item("cross-mapped").replace(
+        "task = \"3.3\"\n+++",
+        "task = \"3.3\"\n\n[[exams]]\nexam = \"MLA-C01\"\ntask = \"2.2\"\n+++",
+    );
+    let dir = bank(&[("m/cross-mapped.md", cross)]);
+    let report = Content::check(&ContentSource::Dir(dir.path().to_owned()));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let warnings: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("(MLS-C01): domain 3 has 1 of 1")),
+        "{warnings:?}"
+    );
+    assert!(
+        !warnings.iter().any(|w| w.contains("(MLA-C01)")),
+        "{warnings:?}"
+    );
+    assert_eq!(
+        report.stats.exams["MLA-C01"].live, 1,
+        "stats still count the second mapping"
+    );
+    assert_eq!(report.stats.exams["MLA-C01"].tasks["2.2"], 1);
+}
