@@ -8,7 +8,8 @@ use getmycert_core::fixtures::sample_question;
 
 /// MLS-C01 task statements, cycled so the generated bank spreads over the blueprint.
 const TASKS: [&str; 15] = [
-    "1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "3.4", "3.5", "4.1", "4.2", "4.3", "4.4",
+    "1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "3.4", "3.5", "4.1", "4.2",
+    "4.3", "4.4",
 ];
 
 fn main() -> std::io::Result<()> {

@@ -9,6 +9,8 @@ pub mod guides;
 pub mod items;
 pub mod markdown;
 pub mod source;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use catalog::{CertPath, PathStage};
 pub use error::{ContentError, ContentErrors};

@@ -42,31 +42,9 @@ fn item(id: &str) -> String {
     VALID.replace("\"ID\"", &format!("\"{id}\""))
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
 /// The repository's catalog and guides with the given items as the whole bank.
 fn bank(items: &[(&str, String)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
-    copy_tree(&content.join("catalog"), &dir.path().join("catalog"));
-    copy_tree(&content.join("guides"), &dir.path().join("guides"));
-    for (path, text) in items {
-        let path = dir.path().join("questions").join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
-    dir
+    getmycert_content::testing::content_dir_with(items)
 }
 
 fn line_of(text: &str, needle: &str) -> usize {

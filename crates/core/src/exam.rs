@@ -121,6 +121,26 @@ pub enum QuestionType {
 }
 
 impl QuestionType {
+    /// Every type, in the order pages list them.
+    pub const ALL: [QuestionType; 5] = [
+        QuestionType::Single,
+        QuestionType::Multiple,
+        QuestionType::Ordering,
+        QuestionType::Matching,
+        QuestionType::CaseStudy,
+    ];
+
+    /// The name used in content files, stats and URLs, e.g. `case-study`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionType::Single => "single",
+            QuestionType::Multiple => "multiple",
+            QuestionType::Ordering => "ordering",
+            QuestionType::Matching => "matching",
+            QuestionType::CaseStudy => "case-study",
+        }
+    }
+
     /// A label for people, e.g. "Multiple response".
     pub fn label(self) -> &'static str {
         match self {

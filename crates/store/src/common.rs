@@ -94,7 +94,7 @@ macro_rules! impl_store {
             &self,
             questions: &[getmycert_core::Question],
         ) -> Result<crate::SyncReport, crate::StoreError> {
-            use crate::questions::{kind_name, revision, search_text, tags_column};
+            use crate::questions::{revision, search_text, tags_column};
             let mut report = crate::SyncReport::default();
             let now = time::OffsetDateTime::now_utc();
             let mut tx = self.pool.begin().await?;
@@ -127,7 +127,7 @@ macro_rules! impl_store {
                        tags = excluded.tags, search_text = excluded.search_text, updated_at = excluded.updated_at",
                 )
                 .bind(id)
-                .bind(kind_name(q))
+                .bind(q.kind.as_str())
                 .bind(status)
                 .bind(q.difficulty.as_str())
                 .bind(&hash)

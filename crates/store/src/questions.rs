@@ -44,13 +44,6 @@ pub(crate) fn revision(question: &Question) -> Result<(String, String), serde_js
     Ok((serde_json::to_string(question)?, hash))
 }
 
-pub(crate) fn kind_name(question: &Question) -> String {
-    serde_json::to_value(question.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 pub(crate) fn tags_column(question: &Question) -> String {
     format!("|{}|", question.tags.join("|"))
 }

@@ -1,7 +1,7 @@
 //! `TestApp`: the application built exactly as `main` builds it, on a random port, over a
 //! throwaway database, with one helper per request the tests make.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use getmycert::cli::ServeArgs;
 use getmycert::startup::Application;
@@ -100,35 +100,15 @@ impl Drop for TestApp {
     }
 }
 
-/// The repository's `content/` directory.
-pub fn content_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content")
-}
-
 /// The repository's catalog and guides with the test fixtures as the question bank, in a
 /// temporary directory the test may break on purpose.
 pub fn content_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    copy_tree(&content_dir().join("catalog"), &dir.path().join("catalog"));
-    copy_tree(&content_dir().join("guides"), &dir.path().join("guides"));
-    copy_tree(
+    let dir = getmycert_content::testing::content_dir_with(&[]);
+    getmycert_content::testing::copy_tree(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/questions"),
         &dir.path().join("questions/fixtures"),
     );
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read content dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// Counts the occurrences of `needle` in `haystack`.

@@ -136,16 +136,6 @@ pub fn bank_errors(items: &[ItemFile], exams: &[Exam], declared: &[ExamCode]) ->
     errors
 }
 
-fn kind_key(kind: QuestionType) -> &'static str {
-    match kind {
-        QuestionType::Single => "single",
-        QuestionType::Multiple => "multiple",
-        QuestionType::Ordering => "ordering",
-        QuestionType::Matching => "matching",
-        QuestionType::CaseStudy => "case-study",
-    }
-}
-
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -318,8 +308,8 @@ pub fn check_bank(items: &[ItemFile], exams: &[Exam], declared: &[ExamCode]) -> 
                 stats.tasks.insert(label, 0);
             }
         }
-        for kind in ["single", "multiple", "ordering", "matching", "case-study"] {
-            stats.types.insert(kind.into(), 0);
+        for kind in QuestionType::ALL {
+            stats.types.insert(kind.as_str().into(), 0);
         }
         for d in Difficulty::ALL {
             stats.difficulty.insert(d.as_str().into(), 0);
@@ -342,7 +332,7 @@ pub fn check_bank(items: &[ItemFile], exams: &[Exam], declared: &[ExamCode]) -> 
             };
             *stats.domains.entry(m.domain.to_string()).or_default() += 1;
             *stats.tasks.entry(m.task_label()).or_default() += 1;
-            *stats.types.entry(kind_key(q.kind).into()).or_default() += 1;
+            *stats.types.entry(q.kind.as_str().into()).or_default() += 1;
             *stats
                 .difficulty
                 .entry(q.difficulty.as_str().into())

@@ -5,16 +5,6 @@ use std::fmt::Write;
 
 use getmycert_core::{Part, PartKind, Question, QuestionType};
 
-fn kind_name(kind: QuestionType) -> &'static str {
-    match kind {
-        QuestionType::Single => "single",
-        QuestionType::Multiple => "multiple",
-        QuestionType::Ordering => "ordering",
-        QuestionType::Matching => "matching",
-        QuestionType::CaseStudy => "case-study",
-    }
-}
-
 fn toml_str(s: &str) -> String {
     toml::Value::String(s.to_owned()).to_string()
 }
@@ -74,7 +64,7 @@ fn write_part(out: &mut String, part: &Part, level: &str) {
 pub fn write_item(q: &Question) -> String {
     let mut out = String::from("+++\n");
     let _ = writeln!(out, "id = {}", toml_str(q.id.as_str()));
-    let _ = writeln!(out, "type = {}", toml_str(kind_name(q.kind)));
+    let _ = writeln!(out, "type = {}", toml_str(q.kind.as_str()));
     if q.kind == QuestionType::Multiple {
         let _ = writeln!(out, "select = {}", q.parts.first().map_or(0, Part::select));
     }

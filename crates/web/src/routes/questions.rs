@@ -169,16 +169,11 @@ async fn list(
             errors.insert("tag", format!("No question has the tag `{tag}`."));
         }
     }
-    const KINDS: [(&str, QuestionType); 5] = [
-        ("single", QuestionType::Single),
-        ("multiple", QuestionType::Multiple),
-        ("ordering", QuestionType::Ordering),
-        ("matching", QuestionType::Matching),
-        ("case-study", QuestionType::CaseStudy),
-    ];
     match form.kind.trim() {
         "" => {}
-        kind if KINDS.iter().any(|(k, _)| *k == kind) => filter.kind = Some(kind.to_owned()),
+        kind if QuestionType::ALL.iter().any(|k| k.as_str() == kind) => {
+            filter.kind = Some(kind.to_owned())
+        }
         kind => {
             errors.insert("type", format!("`{kind}` is not a question type."));
         }
@@ -269,12 +264,12 @@ async fn list(
                 selected: filter.tag.as_deref() == Some(t.as_str()),
             })
             .collect(),
-        kinds: KINDS
+        kinds: QuestionType::ALL
             .iter()
-            .map(|(value, kind)| Choice {
-                value: (*value).to_owned(),
+            .map(|kind| Choice {
+                value: kind.as_str().to_owned(),
                 label: kind.label().to_owned(),
-                selected: filter.kind.as_deref() == Some(*value),
+                selected: filter.kind.as_deref() == Some(kind.as_str()),
             })
             .collect(),
         errors,
