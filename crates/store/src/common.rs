@@ -264,6 +264,96 @@ macro_rules! impl_store {
             Ok(serde_json::from_str(&body.ok_or(crate::StoreError::NotFound)?)?)
         }
 
+        async fn create_attempt(&self, a: &crate::NewAttempt) -> Result<(), crate::StoreError> {
+            sqlx::query(
+                "INSERT INTO attempts (id, owner, exam_code, mode, seed, items, started_at, deadline)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&a.id)
+            .bind(&a.owner)
+            .bind(&a.exam_code)
+            .bind(&a.mode)
+            .bind(a.seed)
+            .bind(&a.items)
+            .bind(a.started_at)
+            .bind(a.deadline)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        }
+
+        async fn attempt(&self, id: &str) -> Result<crate::AttemptRow, crate::StoreError> {
+            sqlx::query_as(
+                "SELECT id, owner, exam_code, mode, seed, items, started_at, deadline, submitted_at, result
+                 FROM attempts WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(crate::StoreError::NotFound)
+        }
+
+        async fn attempts_of(&self, owner: &str) -> Result<Vec<crate::AttemptRow>, crate::StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT id, owner, exam_code, mode, seed, items, started_at, deadline, submitted_at, result
+                 FROM attempts WHERE owner = $1 ORDER BY started_at DESC",
+            )
+            .bind(owner)
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
+        async fn save_response(
+            &self,
+            attempt_id: &str,
+            n: i32,
+            response: Option<&str>,
+            flagged: bool,
+            at: time::OffsetDateTime,
+        ) -> Result<bool, crate::StoreError> {
+            let done = sqlx::query(
+                "INSERT INTO responses (attempt_id, n, response, flagged, answered_at)
+                 SELECT $1, $2, $3, $4, $5
+                 WHERE EXISTS (SELECT 1 FROM attempts WHERE id = $1 AND submitted_at IS NULL)
+                 ON CONFLICT (attempt_id, n) DO UPDATE SET response = excluded.response,
+                   flagged = excluded.flagged, answered_at = excluded.answered_at",
+            )
+            .bind(attempt_id)
+            .bind(n)
+            .bind(response)
+            .bind(flagged)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+            Ok(done.rows_affected() > 0)
+        }
+
+        async fn responses(&self, attempt_id: &str) -> Result<Vec<crate::ResponseRow>, crate::StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT n, response, flagged FROM responses WHERE attempt_id = $1 ORDER BY n",
+            )
+            .bind(attempt_id)
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
+        async fn submit_attempt(
+            &self,
+            attempt_id: &str,
+            result: &str,
+            at: time::OffsetDateTime,
+        ) -> Result<bool, crate::StoreError> {
+            let done = sqlx::query(
+                "UPDATE attempts SET submitted_at = $2, result = $3 WHERE id = $1 AND submitted_at IS NULL",
+            )
+            .bind(attempt_id)
+            .bind(at)
+            .bind(result)
+            .execute(&self.pool)
+            .await?;
+            Ok(done.rows_affected() > 0)
+        }
+
         async fn close(&self) {
             self.pool.close().await;
         }

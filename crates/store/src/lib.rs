@@ -3,6 +3,7 @@
 //! same test suite.
 #![forbid(unsafe_code)]
 
+mod attempts;
 mod common;
 pub mod postgres;
 mod questions;
@@ -18,6 +19,7 @@ use std::collections::BTreeMap;
 
 use getmycert_core::{Exam, Question, QuestionId};
 
+pub use attempts::{AttemptRow, NewAttempt, ResponseRow};
 pub use postgres::PgStore;
 pub use questions::{QuestionFilter, QuestionPage, StoredQuestion};
 pub use sqlite::SqliteStore;
@@ -114,6 +116,37 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// One revision of an item, as it was when answered.
     async fn question_revision(&self, id: &QuestionId, hash: &str) -> Result<Question, StoreError>;
+
+    /// Writes a new attempt (one row).
+    async fn create_attempt(&self, attempt: &NewAttempt) -> Result<(), StoreError>;
+
+    /// One attempt, whoever owns it (callers check ownership).
+    async fn attempt(&self, id: &str) -> Result<AttemptRow, StoreError>;
+
+    /// An owner's attempts, newest first.
+    async fn attempts_of(&self, owner: &str) -> Result<Vec<AttemptRow>, StoreError>;
+
+    /// Saves (or replaces) the response to item `n` while the attempt is not submitted;
+    /// `Ok(false)` when it already is, and nothing is written.
+    async fn save_response(
+        &self,
+        attempt_id: &str,
+        n: i32,
+        response: Option<&str>,
+        flagged: bool,
+        at: time::OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+
+    /// Every saved response of an attempt, by item number.
+    async fn responses(&self, attempt_id: &str) -> Result<Vec<ResponseRow>, StoreError>;
+
+    /// Marks the attempt submitted with its result, once; `Ok(false)` if it already was.
+    async fn submit_attempt(
+        &self,
+        attempt_id: &str,
+        result: &str,
+        at: time::OffsetDateTime,
+    ) -> Result<bool, StoreError>;
 
     /// Closes the pool, waiting for connections to be returned.
     async fn close(&self);
