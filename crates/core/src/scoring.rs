@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::question::{Part, PartKind};
 
-/// A candidate's answer to one part.
+/// A candidate's answer to one part. In JSON: `{"selected": ["B"]}`, `{"order": ["C", "A", "B"]}`
+/// or `{"matches": {"1": "C", "2": "A"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, try_from = "RawResponse")]
 pub enum Response {
     /// Single and multiple: the chosen option letters.
     Selected { selected: Vec<char> },
@@ -17,6 +18,37 @@ pub enum Response {
     Order { order: Vec<char> },
     /// Matching: prompt number → option letter.
     Matches { matches: BTreeMap<u8, char> },
+}
+
+/// The wire form of a response: exactly one of the three fields.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawResponse {
+    selected: Option<Vec<char>>,
+    order: Option<Vec<char>>,
+    matches: Option<BTreeMap<String, char>>,
+}
+
+impl TryFrom<RawResponse> for Response {
+    type Error = String;
+
+    fn try_from(raw: RawResponse) -> Result<Self, Self::Error> {
+        match (raw.selected, raw.order, raw.matches) {
+            (Some(selected), None, None) => Ok(Response::Selected { selected }),
+            (None, Some(order), None) => Ok(Response::Order { order }),
+            (None, None, Some(matches)) => matches
+                .into_iter()
+                .map(|(prompt, option)| {
+                    prompt
+                        .parse::<u8>()
+                        .map(|p| (p, option))
+                        .map_err(|_| format!("prompt id `{prompt}` is not a number"))
+                })
+                .collect::<Result<_, _>>()
+                .map(|matches| Response::Matches { matches }),
+            _ => Err("a response has exactly one of `selected`, `order` or `matches`".into()),
+        }
+    }
 }
 
 /// Whether `response` earns the part's credit.
@@ -74,6 +106,39 @@ mod tests {
             prompts: vec![],
             explanation: String::new(),
         }
+    }
+
+    #[test]
+    fn responses_read_from_json_in_each_shape_and_refuse_mixtures() {
+        let parse = |s: &str| serde_json::from_str::<Response>(s);
+        assert_eq!(
+            parse(r#"{"selected": ["B", "D"]}"#).ok(),
+            Some(Response::Selected {
+                selected: vec!['B', 'D']
+            })
+        );
+        assert_eq!(
+            parse(r#"{"order": ["C", "A"]}"#).ok(),
+            Some(Response::Order {
+                order: vec!['C', 'A']
+            })
+        );
+        assert_eq!(
+            parse(r#"{"matches": {"1": "C", "2": "A"}}"#).ok(),
+            Some(Response::Matches {
+                matches: [(1, 'C'), (2, 'A')].into()
+            })
+        );
+        assert!(parse(r#"{"selected": ["B"], "order": ["A"]}"#).is_err());
+        assert!(parse(r#"{"matches": {"one": "C"}}"#).is_err());
+        assert!(parse(r#"{"selected": ["BB"]}"#).is_err());
+        let round = Response::Matches {
+            matches: [(3, 'E')].into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&round).ok().as_deref(),
+            Some(r#"{"matches":{"3":"E"}}"#)
+        );
     }
 
     #[test]

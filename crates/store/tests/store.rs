@@ -436,7 +436,8 @@ mod attempts {
 
     fn now() -> OffsetDateTime {
         // Whole seconds: both backends keep at least microseconds, so equality holds.
-        OffsetDateTime::from_unix_timestamp(OffsetDateTime::now_utc().unix_timestamp()).expect("time")
+        OffsetDateTime::from_unix_timestamp(OffsetDateTime::now_utc().unix_timestamp())
+            .expect("time")
     }
 
     fn attempt(id: &str, owner: &str, started_at: OffsetDateTime) -> NewAttempt {
@@ -462,42 +463,126 @@ mod attempts {
         store.create_attempt(&new).await.expect("create");
         let row = store.attempt("a1b2").await.expect("row");
         assert_eq!(
-            (row.id.as_str(), row.owner.as_str(), row.exam_code.as_str(), row.mode.as_str(), row.seed, row.items.as_str()),
-            ("a1b2", "guest-1", "MLS-C01", "exam", -42, new.items.as_str())
+            (
+                row.id.as_str(),
+                row.owner.as_str(),
+                row.exam_code.as_str(),
+                row.mode.as_str(),
+                row.seed,
+                row.items.as_str()
+            ),
+            (
+                "a1b2",
+                "guest-1",
+                "MLS-C01",
+                "exam",
+                -42,
+                new.items.as_str()
+            )
         );
         assert_eq!(row.started_at, new.started_at);
         assert_eq!(row.deadline, new.deadline);
         assert_eq!((row.submitted_at, row.result), (None, None));
-        assert!(matches!(store.attempt("nope").await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.attempt("nope").await,
+            Err(StoreError::NotFound)
+        ));
     }
 
-    async fn responses_are_saved_replaced_and_refused_after_submit(store: Arc<dyn Store>, _url: &str) {
+    async fn responses_are_saved_replaced_and_refused_after_submit(
+        store: Arc<dyn Store>,
+        _url: &str,
+    ) {
         with_exam(&store).await;
-        store.create_attempt(&attempt("att", "guest-1", now())).await.expect("create");
-        assert!(store.save_response("att", 3, Some(r#"{"selected":["B"]}"#), false, now()).await.expect("save"));
-        assert!(store.save_response("att", 3, Some(r#"{"selected":["C"]}"#), true, now()).await.expect("replace"));
-        assert!(store.save_response("att", 1, None, true, now()).await.expect("flag only"));
+        store
+            .create_attempt(&attempt("att", "guest-1", now()))
+            .await
+            .expect("create");
+        assert!(
+            store
+                .save_response("att", 3, Some(r#"{"selected":["B"]}"#), false, now())
+                .await
+                .expect("save")
+        );
+        assert!(
+            store
+                .save_response("att", 3, Some(r#"{"selected":["C"]}"#), true, now())
+                .await
+                .expect("replace")
+        );
+        assert!(
+            store
+                .save_response("att", 1, None, true, now())
+                .await
+                .expect("flag only")
+        );
         let saved = store.responses("att").await.expect("responses");
         assert_eq!(saved.len(), 2);
-        assert_eq!((saved[0].n, saved[0].response.as_deref(), saved[0].flagged), (1, None, true));
-        assert_eq!((saved[1].n, saved[1].response.as_deref(), saved[1].flagged), (3, Some(r#"{"selected":["C"]}"#), true));
-        assert!(store.submit_attempt("att", r#"{"scaled_score":700}"#, now()).await.expect("submit"));
-        assert!(!store.submit_attempt("att", r#"{"scaled_score":900}"#, now()).await.expect("again"), "submit happens once");
-        assert!(!store.save_response("att", 2, Some(r#"{"selected":["A"]}"#), false, now()).await.expect("late"));
-        assert_eq!(store.responses("att").await.expect("responses").len(), 2, "nothing stored after submit");
+        assert_eq!(
+            (saved[0].n, saved[0].response.as_deref(), saved[0].flagged),
+            (1, None, true)
+        );
+        assert_eq!(
+            (saved[1].n, saved[1].response.as_deref(), saved[1].flagged),
+            (3, Some(r#"{"selected":["C"]}"#), true)
+        );
+        assert!(
+            store
+                .submit_attempt("att", r#"{"scaled_score":700}"#, now())
+                .await
+                .expect("submit")
+        );
+        assert!(
+            !store
+                .submit_attempt("att", r#"{"scaled_score":900}"#, now())
+                .await
+                .expect("again"),
+            "submit happens once"
+        );
+        assert!(
+            !store
+                .save_response("att", 2, Some(r#"{"selected":["A"]}"#), false, now())
+                .await
+                .expect("late")
+        );
+        assert_eq!(
+            store.responses("att").await.expect("responses").len(),
+            2,
+            "nothing stored after submit"
+        );
         let row = store.attempt("att").await.expect("row");
         assert_eq!(row.result.as_deref(), Some(r#"{"scaled_score":700}"#));
         assert!(row.submitted_at.is_some());
-        assert!(!store.save_response("missing", 1, None, true, now()).await.expect("unknown attempt"));
+        assert!(
+            !store
+                .save_response("missing", 1, None, true, now())
+                .await
+                .expect("unknown attempt")
+        );
     }
 
     async fn an_owner_sees_their_attempts_newest_first(store: Arc<dyn Store>, _url: &str) {
         with_exam(&store).await;
         let t = now();
-        store.create_attempt(&attempt("old", "guest-1", t - Duration::days(2))).await.expect("create");
-        store.create_attempt(&attempt("new", "guest-1", t)).await.expect("create");
-        store.create_attempt(&attempt("other", "guest-2", t)).await.expect("create");
-        let mine: Vec<String> = store.attempts_of("guest-1").await.expect("list").into_iter().map(|a| a.id).collect();
+        store
+            .create_attempt(&attempt("old", "guest-1", t - Duration::days(2)))
+            .await
+            .expect("create");
+        store
+            .create_attempt(&attempt("new", "guest-1", t))
+            .await
+            .expect("create");
+        store
+            .create_attempt(&attempt("other", "guest-2", t))
+            .await
+            .expect("create");
+        let mine: Vec<String> = store
+            .attempts_of("guest-1")
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
         assert_eq!(mine, ["new", "old"]);
     }
 }

@@ -2,7 +2,10 @@
 //! over the same `core` rules and `store` as every other entry point.
 #![forbid(unsafe_code)]
 
+mod api;
+pub mod engine;
 mod error;
+pub mod identity;
 mod metrics;
 mod routes;
 mod state;
@@ -20,6 +23,8 @@ pub use state::AppState;
 /// The whole application: every route with its middleware.
 pub fn app(state: AppState) -> Router {
     routes::router()
+        .merge(api::router())
+        .layer(axum::middleware::from_fn(identity::identify))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -12,9 +12,10 @@ use tokio::sync::oneshot;
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
-    _db: TestDatabase,
-    _content: tempfile::TempDir,
+    db: Option<TestDatabase>,
+    content: Option<tempfile::TempDir>,
     stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 /// A fetched page.
@@ -36,7 +37,21 @@ impl TestApp {
     }
 
     async fn spawn_on(db: TestDatabase) -> Self {
-        let content = content_copy();
+        Self::spawn_with(db, content_copy()).await
+    }
+
+    /// The app over SQLite serving the repository's whole bank.
+    pub async fn spawn_with_bank() -> Self {
+        let content = tempfile::tempdir().expect("a temporary directory");
+        getmycert_content::testing::copy_tree(
+            &getmycert_content::testing::repository_content(),
+            content.path(),
+        );
+        Self::spawn_with(TestDatabase::sqlite(), content).await
+    }
+
+    /// The app over `db` serving `content`.
+    pub async fn spawn_with(db: TestDatabase, content: tempfile::TempDir) -> Self {
         let args = ServeArgs {
             addr: "127.0.0.1:0".into(),
             database_url: db.url.clone(),
@@ -47,20 +62,63 @@ impl TestApp {
             .expect("the application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(app.run_until_stopped(async {
+        let task = tokio::spawn(app.run_until_stopped(async {
             let _ = stopped.await;
         }));
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("a client");
         Self {
             address,
-            client,
-            _db: db,
-            _content: content,
+            client: Self::new_client(),
+            db: Some(db),
+            content: Some(content),
             stop: Some(stop),
+            task: Some(task),
         }
+    }
+
+    /// A client with its own cookie jar: a separate identity.
+    pub fn new_client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("a client")
+    }
+
+    /// Stops the server (in-flight requests finish) and hands back its database and content,
+    /// so a test can start the app again on them.
+    pub async fn stop(mut self) -> (TestDatabase, tempfile::TempDir) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("the server task")
+                .expect("the server stops cleanly");
+        }
+        (
+            self.db.take().expect("db"),
+            self.content.take().expect("content"),
+        )
+    }
+
+    /// A JSON request with this app's client; returns the status and the JSON body.
+    pub async fn json(
+        &self,
+        client: &reqwest::Client,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut request = client.request(method, format!("{}{path}", self.address));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("answered");
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        let value =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+        (status, value)
     }
 
     pub async fn get(&self, path: &str) -> Page {

@@ -1,0 +1,6 @@
+//! The engine: what pages and the API do with attempts, in one place. It loads from the store,
+//! applies the `core` rules and writes back; handlers only translate HTTP to these calls.
+
+pub mod attempts;
+
+pub use attempts::{AttemptView, EngineError, Mode, StartRequest};
