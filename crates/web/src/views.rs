@@ -10,10 +10,11 @@ pub struct Nav {
 
 impl Nav {
     /// The sections, as (href, label).
-    pub const LINKS: [(&'static str, &'static str); 9] = [
+    pub const LINKS: [(&'static str, &'static str); 10] = [
         ("/", "Home"),
         ("/path", "Path"),
         ("/exams", "Exams"),
+        ("/practice", "Practise"),
         ("/questions", "Questions"),
         ("/plan", "Study plan"),
         ("/algorithms", "Algorithms"),

@@ -5,4 +5,5 @@ mod helpers;
 mod pages;
 mod plan;
 mod questions;
+mod runner;
 mod startup;

@@ -605,6 +605,47 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
+    /// Practice feedback on one answered item: the key, every rationale, the explanation.
+    /// Never for an exam simulation before it is submitted.
+    pub async fn feedback(
+        &self,
+        owner: &str,
+        id: &str,
+        n: usize,
+    ) -> Result<ReviewedItem, EngineError> {
+        let (row, items) = self.owned(owner, id).await?;
+        let item = items.get(n.wrapping_sub(1)).ok_or(EngineError::NotFound)?;
+        if row.mode == Mode::Exam.as_str() && row.submitted_at.is_none() {
+            return Err(EngineError::Closed(
+                "an exam simulation gives no feedback until it is submitted".into(),
+            ));
+        }
+        let saved = self.store.responses(id).await?;
+        let saved = saved.iter().find(|r| r.n as usize == n);
+        let response: Option<Response> = saved
+            .and_then(|r| r.response.as_deref())
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| EngineError::Corrupt(e.to_string()))?;
+        if response.is_none() {
+            return Err(EngineError::Invalid(
+                "answer the question to see the feedback".into(),
+            ));
+        }
+        let (question, part) = self.revision(item).await?;
+        let original = response.as_ref().map(|r| to_original(r, &item.order));
+        let correct = is_correct(&part, original.as_ref());
+        Ok(review(
+            n,
+            item,
+            &question,
+            &part,
+            response,
+            correct,
+            saved.is_some_and(|r| r.flagged),
+        ))
+    }
+
     /// Submits: scores every scored item once, stores the result. Submitting twice is refused.
     pub async fn submit(
         &self,

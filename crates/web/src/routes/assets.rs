@@ -8,9 +8,12 @@ use axum::routing::get;
 use crate::AppState;
 
 const STYLE: &str = include_str!("../../static/style.css");
+const RUNNER: &str = include_str!("../../static/runner.js");
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/static/style.css", get(style))
+    Router::new()
+        .route("/static/style.css", get(style))
+        .route("/static/runner.js", get(runner))
 }
 
 async fn style() -> impl IntoResponse {
@@ -20,5 +23,15 @@ async fn style() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLE,
+    )
+}
+
+async fn runner() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        RUNNER,
     )
 }

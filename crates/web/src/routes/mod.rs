@@ -1,6 +1,7 @@
 //! Routes grouped per area; each module has its own `router()`.
 
 mod assets;
+mod attempts;
 mod exams;
 mod guides;
 mod health;
@@ -19,6 +20,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(guides::router())
         .merge(plan::router())
         .merge(questions::router())
+        .merge(attempts::router())
         .merge(health::router())
         .merge(assets::router())
         .fallback(crate::error::not_found)
