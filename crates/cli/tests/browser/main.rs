@@ -1,0 +1,246 @@
+//! Browser tests in real Chromium through chromedriver (Debian's `chromium` and
+//! `chromium-driver`): a candidate sits a short simulation by keyboard, reloads half-way,
+//! reviews, submits and reads the report. Screenshots go to `target/browser/`.
+//!
+//! Outside CI a machine without chromedriver skips with a notice; under `CI=true` it fails.
+
+#[path = "../api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use helpers::TestApp;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// chromedriver on a free port, killed on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+fn driver() -> Option<Driver> {
+    if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
+        assert!(
+            !in_ci(),
+            "CI=true and {CHROMEDRIVER} or {CHROMIUM} is missing: .ci/run installs them"
+        );
+        eprintln!("skipping the browser tests: {CHROMEDRIVER} or {CHROMIUM} is not installed");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver never listened"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some(Driver { child, port })
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--window-size=1200,1400"]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a browser session")
+}
+
+/// Presses one key in the page, as a person would (no element targeted).
+async fn press(client: &Client, key: char) {
+    let actions = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    client.perform_actions(actions).await.expect("a key press");
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    let png = client.screenshot().await.expect("a screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("write the screenshot");
+}
+
+async fn wait_for_path(client: &Client, suffix: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let url = client.current_url().await.expect("url").to_string();
+        if url.ends_with(suffix) || url.contains(suffix) {
+            return url;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "never reached {suffix}; at {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn text(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .expect(css)
+        .text()
+        .await
+        .expect("text")
+}
+
+#[tokio::test]
+async fn a_candidate_sits_a_simulation_by_keyboard_reloads_and_reads_the_report() {
+    let Some(driver) = driver() else { return };
+    let app = TestApp::spawn_with_bank().await;
+    let client = browser(&driver).await;
+
+    client
+        .goto(&format!("{}/practice", app.address))
+        .await
+        .expect("practice page");
+    screenshot(&client, "01-practice").await;
+    let start = client
+        .find(Locator::XPath(
+            "//button[normalize-space()='Start the simulation']",
+        ))
+        .await
+        .expect("the start button");
+    start
+        .send_keys("\u{E007}")
+        .await
+        .expect("Enter on the start button");
+    wait_for_path(&client, "/items/1").await;
+    assert!(text(&client, ".progress").await.contains("1 of 65"));
+    let timer = text(&client, "#time-left").await;
+    assert!(
+        timer.starts_with("1:29:") || timer.starts_with("1:30:"),
+        "{timer}"
+    );
+    screenshot(&client, "02-item-1").await;
+
+    // Answer the first three questions by key: 1 picks the first option where there is one to
+    // pick; N moves on.
+    let mut answered_single = None;
+    for n in 1..=3 {
+        let kind = client
+            .find(Locator::Id("runner"))
+            .await
+            .expect("runner")
+            .attr("data-kind")
+            .await
+            .expect("attr")
+            .unwrap_or_default();
+        if kind == "single" || kind == "multiple" {
+            press(&client, '1').await;
+            let first = client
+                .find(Locator::Css("input[name=selected]"))
+                .await
+                .expect("an option");
+            assert_eq!(
+                first.prop("checked").await.expect("prop").as_deref(),
+                Some("true"),
+                "key 1 picks option A"
+            );
+            if kind == "single" && answered_single.is_none() {
+                answered_single = Some(n);
+            }
+        }
+        if n == 2 {
+            press(&client, 'f').await;
+            client.refresh().await.expect("reload half-way");
+            wait_for_path(&client, "/items/2").await;
+            let flag = client.find(Locator::Id("flag")).await.expect("flag");
+            assert_eq!(
+                flag.prop("checked").await.expect("prop").as_deref(),
+                Some("true"),
+                "the flag survived the reload"
+            );
+            screenshot(&client, "03-after-reload").await;
+        }
+        press(&client, 'n').await;
+        wait_for_path(&client, &format!("/items/{}", n + 1)).await;
+    }
+    if let Some(n) = answered_single {
+        // Back to an answered question: the answer is still there.
+        for _ in n..4 {
+            press(&client, 'p').await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        wait_for_path(&client, &format!("/items/{n}")).await;
+        let first = client
+            .find(Locator::Css("input[name=selected]"))
+            .await
+            .expect("an option");
+        assert_eq!(
+            first.prop("checked").await.expect("prop").as_deref(),
+            Some("true"),
+            "the saved answer is shown"
+        );
+    }
+
+    press(&client, 'r').await;
+    wait_for_path(&client, "/review").await;
+    let summary = text(&client, ".progress").await;
+    assert!(
+        summary.contains("of 65 answered") && summary.contains("1 flagged"),
+        "{summary}"
+    );
+    screenshot(&client, "04-review").await;
+    let confirm = client
+        .find(Locator::Css("input[name=confirm]"))
+        .await
+        .expect("confirm");
+    confirm.send_keys(" ").await.expect("space ticks the box");
+    let submit = client
+        .find(Locator::XPath("//button[normalize-space()='Submit']"))
+        .await
+        .expect("submit");
+    submit.send_keys("\u{E007}").await.expect("Enter submits");
+    wait_for_path(&client, "/report").await;
+    let result = text(&client, "#result").await;
+    assert!(result.contains("estimated scaled score"), "{result}");
+    let reviewed = client
+        .find_all(Locator::Css("article.reviewed"))
+        .await
+        .expect("items");
+    assert_eq!(reviewed.len(), 65);
+    screenshot(&client, "05-report").await;
+    client.close().await.expect("close the browser");
+}
