@@ -106,7 +106,12 @@ async fn sit(
 async fn a_full_simulation_of_each_exam_with_a_bank_scores_and_reviews_every_item() {
     let app = TestApp::spawn_with_bank().await;
     let client = TestApp::new_client();
-    for (exam, total, minutes, domains) in [("MLS-C01", 65, 180, 4), ("AIF-C01", 65, 90, 5)] {
+    // MLA-C01's bank is the MLS-C01 items also mapped to it.
+    for (exam, total, minutes, domains) in [
+        ("MLS-C01", 65, 180, 4),
+        ("AIF-C01", 65, 90, 5),
+        ("MLA-C01", 65, 130, 4),
+    ] {
         let (id, items) = sit(&app, &client, exam, 11).await;
         assert_eq!(items.len(), total);
         let (_, view) = app
@@ -229,7 +234,7 @@ async fn a_full_simulation_of_each_exam_with_a_bank_scores_and_reviews_every_ite
     let (_, history) = app
         .json(&client, Method::GET, "/api/v1/attempts", None)
         .await;
-    assert_eq!(history.as_array().expect("history").len(), 2);
+    assert_eq!(history.as_array().expect("history").len(), 3);
 }
 
 #[tokio::test]

@@ -332,6 +332,8 @@ struct RunnerPage {
     time_left: String,
     seconds_left: i64,
     error: String,
+    /// Without JavaScript: a saved multiple-response answer with the wrong number of options.
+    notice: String,
     feedback: Option<FeedbackView>,
 }
 
@@ -404,7 +406,17 @@ fn runner_page(
         _ => BTreeMap::new(),
     };
     let seconds_left = attempt.seconds_left.unwrap_or(-1);
+    let select = item.select.unwrap_or(1);
+    let notice = if item.kind == "multiple" && !selected.is_empty() && selected.len() != select {
+        format!(
+            "You selected {} option(s); the question asks for {select}.",
+            selected.len()
+        )
+    } else {
+        String::new()
+    };
     RunnerPage {
+        notice,
         nav: Nav::at("/practice"),
         mode: match attempt.mode {
             Mode::Exam => "exam",
