@@ -10,6 +10,7 @@ use crate::question::{Part, PartKind};
 /// A candidate's answer to one part. In JSON: `{"selected": ["B"]}`, `{"order": ["C", "A", "B"]}`
 /// or `{"matches": {"1": "C", "2": "A"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged, try_from = "RawResponse")]
 pub enum Response {
     /// Single and multiple: the chosen option letters.
@@ -226,6 +227,7 @@ pub mod scaled {
 
     /// The per-domain feedback of a score report.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     pub enum Verdict {
         #[serde(rename = "Meets competencies")]
         Meets,
@@ -244,6 +246,7 @@ pub mod scaled {
 
     /// One domain's line of the report.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     pub struct DomainResult {
         pub domain: u8,
         pub name: String,
@@ -255,6 +258,7 @@ pub mod scaled {
 
     /// The score part of a report.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     pub struct Summary {
         pub scaled_score: u32,
         pub passed: bool,

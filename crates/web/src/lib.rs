@@ -2,7 +2,7 @@
 //! over the same `core` rules and `store` as every other entry point.
 #![forbid(unsafe_code)]
 
-mod api;
+pub mod api;
 pub mod engine;
 mod error;
 pub mod identity;

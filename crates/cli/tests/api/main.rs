@@ -2,6 +2,7 @@
 
 mod attempts;
 mod helpers;
+mod openapi;
 mod pages;
 mod plan;
 mod questions;

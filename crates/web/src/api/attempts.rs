@@ -1,31 +1,32 @@
 //! `/api/v1/attempts…`: start, read, answer, submit and report.
 
 use axum::Json;
-use axum::Router;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use serde_json::Value;
 use time::OffsetDateTime;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use getmycert_core::scoring::Response as Answer;
 
-use super::ApiError;
+use super::{ApiError, ErrorBody};
 use crate::AppState;
 use crate::engine::StartRequest;
 use crate::engine::attempts::Engine;
+use crate::engine::attempts::{AttemptView, Report, ServedItem};
 use crate::identity::Identity;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/attempts", post(start).get(history))
-        .route("/attempts/{id}", get(show))
-        .route("/attempts/{id}/items/{n}", get(item))
-        .route("/attempts/{id}/items/{n}/response", put(respond))
-        .route("/attempts/{id}/submit", post(submit))
-        .route("/attempts/{id}/report", get(report))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(start, history))
+        .routes(routes!(show))
+        .routes(routes!(item))
+        .routes(routes!(respond))
+        .routes(routes!(submit))
+        .routes(routes!(report))
 }
 
 fn engine(state: &AppState) -> Engine<'_> {
@@ -48,6 +49,10 @@ fn item_number(raw: &str, status: StatusCode) -> Result<usize, ApiError> {
         .ok_or_else(|| ApiError(status, format!("`{raw}` is not an item number (1, 2, …)")))
 }
 
+/// Starts an attempt: `mode` is `exam` (the real form, timed), `practice` or `missed`.
+#[utoipa::path(post, path = "/attempts", tag = "attempts", request_body = StartRequest,
+    responses((status = 201, description = "Started", body = AttemptView),
+              (status = 422, description = "Unknown exam or mode, bad count, or a bank too small for the form", body = ErrorBody)))]
 async fn start(
     State(state): State<AppState>,
     Identity(owner): Identity,
@@ -60,6 +65,8 @@ async fn start(
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
+/// The caller's attempts, newest first.
+#[utoipa::path(get, path = "/attempts", tag = "attempts", responses((status = 200, body = Vec<AttemptView>)))]
 async fn history(
     State(state): State<AppState>,
     Identity(owner): Identity,
@@ -77,6 +84,9 @@ async fn history(
     Ok(Json(views).into_response())
 }
 
+/// One attempt: counts, deadline, seconds left and each item's state.
+#[utoipa::path(get, path = "/attempts/{id}", tag = "attempts", params(("id" = String, Path)),
+    responses((status = 200, body = AttemptView), (status = 404, description = "No such attempt of the caller", body = ErrorBody)))]
 async fn show(
     State(state): State<AppState>,
     Identity(owner): Identity,
@@ -90,6 +100,9 @@ async fn show(
     .into_response())
 }
 
+/// Item `n` as served: no key, rationale or correctness before submit.
+#[utoipa::path(get, path = "/attempts/{id}/items/{n}", tag = "attempts", params(("id" = String, Path), ("n" = usize, Path)),
+    responses((status = 200, body = ServedItem), (status = 404, body = ErrorBody)))]
 async fn item(
     State(state): State<AppState>,
     Identity(owner): Identity,
@@ -134,6 +147,14 @@ fn parse_response(value: Value) -> Result<(Option<Answer>, Option<bool>), ApiErr
         .map_err(|e| invalid(&format!("the response does not fit: {e}")))
 }
 
+/// Saves the response to item `n` (idempotent): `{"selected": [...]}`, `{"order": [...]}` or
+/// `{"matches": {...}}`, with or without `"flagged"`; or `{"flagged": bool}` alone.
+#[utoipa::path(put, path = "/attempts/{id}/items/{n}/response", tag = "attempts", params(("id" = String, Path), ("n" = usize, Path)),
+    request_body(content = Object, description = "A response and/or the flag"),
+    responses((status = 200, description = "Saved; the item as served now", body = ServedItem),
+              (status = 409, description = "Submitted or past the deadline; nothing stored", body = ErrorBody),
+              (status = 422, description = "Malformed response; nothing stored", body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
 async fn respond(
     State(state): State<AppState>,
     Identity(owner): Identity,
@@ -148,6 +169,9 @@ async fn respond(
     Ok(Json(engine(&state).item(&owner, &id, n).await?).into_response())
 }
 
+/// Submits and scores the attempt once.
+#[utoipa::path(post, path = "/attempts/{id}/submit", tag = "attempts", params(("id" = String, Path)),
+    responses((status = 200, body = Report), (status = 409, description = "Already submitted", body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn submit(
     State(state): State<AppState>,
     Identity(owner): Identity,
@@ -161,6 +185,9 @@ async fn submit(
     .into_response())
 }
 
+/// The report: estimated scaled score, pass/fail, domain verdicts and every item reviewed.
+#[utoipa::path(get, path = "/attempts/{id}/report", tag = "attempts", params(("id" = String, Path)),
+    responses((status = 200, body = Report), (status = 409, description = "Not submitted yet", body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn report(
     State(state): State<AppState>,
     Identity(owner): Identity,

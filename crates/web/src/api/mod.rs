@@ -3,17 +3,58 @@
 
 mod attempts;
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use axum::routing::get;
+use serde::Serialize;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::engine::EngineError;
 
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "GetMyCert API",
+        description = "Attempts (exam simulations, practice sets, missed questions): start, read items without keys, answer, submit and read the report. The session cookie or guest identity cookie identifies the caller."
+    ),
+    tags((name = "attempts", description = "Sittings and their reports"))
+)]
+struct ApiDoc;
+
+/// The error body of every 4xx and 5xx answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, safe to show.
+    pub error: String,
+}
+
+/// The `/api/v1` routes and `/api/v1/openapi.json`, generated from the handlers' annotations.
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().nest("/api/v1", attempts::router())
+    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", attempts::router())
+        .split_for_parts();
+    let document = Arc::new(openapi);
+    router.route(
+        "/api/v1/openapi.json",
+        get(move || {
+            let document = document.clone();
+            async move { Json(document.as_ref().clone()) }
+        }),
+    )
+}
+
+/// The whole OpenAPI document (for snapshots and tooling).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", attempts::router())
+        .split_for_parts()
+        .1
 }
 
 /// An API error: a status and a message safe to show.
@@ -22,7 +63,7 @@ pub struct ApiError(pub StatusCode, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0, Json(json!({ "error": self.1 }))).into_response()
+        (self.0, Json(ErrorBody { error: self.1 })).into_response()
     }
 }
 

@@ -37,7 +37,7 @@ pub enum EngineError {
 }
 
 /// What kind of sitting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// A timed simulation: real counts, minutes and blueprint; no feedback until submitted.
@@ -65,7 +65,7 @@ impl Mode {
 }
 
 /// A request to start an attempt, as the API and the start form send it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartRequest {
     pub exam: String,
@@ -104,14 +104,14 @@ pub struct FormItem {
 }
 
 /// An option or prompt as served: display id and Markdown text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ServedOption {
     pub id: String,
     pub text: String,
 }
 
 /// An item as served before submit: no key, rationale or correctness.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ServedItem {
     pub n: usize,
     #[serde(rename = "type")]
@@ -130,7 +130,7 @@ pub struct ServedItem {
 }
 
 /// The state of one item in an attempt summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ItemState {
     pub n: usize,
     pub answered: bool,
@@ -138,7 +138,7 @@ pub struct ItemState {
 }
 
 /// An attempt as its owner sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AttemptView {
     pub id: String,
     pub exam: String,
@@ -157,7 +157,7 @@ pub struct AttemptView {
 }
 
 /// One option in the review after submit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ReviewedOption {
     pub id: String,
     pub text: String,
@@ -169,7 +169,7 @@ pub struct ReviewedOption {
 }
 
 /// One item in the review after submit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ReviewedItem {
     pub n: usize,
     pub id: String,
@@ -194,7 +194,7 @@ pub struct ReviewedItem {
 }
 
 /// A matching prompt in the review, with its answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ReviewedPrompt {
     pub id: String,
     pub text: String,
@@ -202,7 +202,7 @@ pub struct ReviewedPrompt {
 }
 
 /// The report of a submitted attempt.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub id: String,
     pub exam: String,
