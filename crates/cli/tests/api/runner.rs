@@ -253,3 +253,56 @@ async fn a_bad_start_form_comes_back_with_the_reason() {
         assert!(body.contains(message), "{form:?}: {message}");
     }
 }
+
+#[tokio::test]
+async fn a_practice_set_can_be_built_from_chosen_task_statements() {
+    let app = TestApp::spawn_with_bank().await;
+    let me = TestApp::new_client();
+    let (_, start) = app.page_as(&me, "/practice?exam=MLS-C01").await;
+    assert!(
+        start.contains("name=\"task\" value=\"3.4\""),
+        "task statements are offered"
+    );
+    let (status, location, _) = app
+        .post_form(
+            &me,
+            "/practice/start",
+            &[
+                ("exam", "MLS-C01"),
+                ("mode", "practice"),
+                ("task", "3.4"),
+                ("task", "4.3"),
+                ("count", "8"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let attempt = location
+        .trim_end_matches("/items/1")
+        .trim_start_matches(&app.address)
+        .trim_start_matches("/attempts/")
+        .to_owned();
+    let (_, report) = app
+        .json(
+            &me,
+            reqwest::Method::POST,
+            &format!("/api/v1/attempts/{attempt}/submit"),
+            None,
+        )
+        .await;
+    let tasks: Vec<&str> = report["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["task"].as_str().expect("task"))
+        .collect();
+    assert_eq!(tasks.len(), 8);
+    assert!(
+        tasks.iter().all(|t| *t == "3.4" || *t == "4.3"),
+        "{tasks:?}"
+    );
+    assert!(
+        tasks.contains(&"3.4") && tasks.contains(&"4.3"),
+        "spread over both tasks: {tasks:?}"
+    );
+}

@@ -83,6 +83,8 @@ struct DomainChoice {
     number: u8,
     name: String,
     checked: bool,
+    /// (label such as "3.2", statement, checked)
+    tasks: Vec<(String, String, bool)>,
 }
 
 struct HistoryRow {
@@ -160,6 +162,11 @@ async fn start_page_for(
         .filter(|(k, _)| k == "domain")
         .map(|(_, v)| v.as_str())
         .collect();
+    let checked_tasks: Vec<&str> = fields
+        .iter()
+        .filter(|(k, _)| k == "task")
+        .map(|(_, v)| v.as_str())
+        .collect();
     let rows = state
         .store
         .attempts_of(owner)
@@ -182,6 +189,13 @@ async fn start_page_for(
                         number: d.number,
                         name: d.name.clone(),
                         checked: checked.contains(&d.number.to_string().as_str()),
+                        tasks: d
+                            .numbered_tasks()
+                            .map(|(label, text)| {
+                                let on = checked_tasks.contains(&label.as_str());
+                                (label, text.to_owned(), on)
+                            })
+                            .collect(),
                     })
                     .collect()
             })
@@ -263,6 +277,11 @@ async fn start(
             exam: exam.clone(),
             mode,
             domains,
+            tasks: fields
+                .iter()
+                .filter(|(k, _)| k == "task")
+                .map(|(_, v)| v.clone())
+                .collect(),
             count,
             timed: Some(field(&fields, "timed").is_some()),
             accommodation: field(&fields, "accommodation").is_some(),
