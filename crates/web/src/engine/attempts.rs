@@ -16,7 +16,7 @@ use getmycert_core::draw::{Candidate, DrawError, Slot, draw_exam, draw_practice,
 use getmycert_core::scoring::scaled::{Outcome, Summary, summarize};
 use getmycert_core::scoring::{Response, is_correct};
 use getmycert_core::{Exam, ExamCode, ItemStatus, Part, PartKind, Question, QuestionId};
-use getmycert_store::{AttemptRow, NewAttempt, QuestionFilter, Store, StoreError};
+use getmycert_store::{AttemptRow, NewAttempt, QuestionFilter, ResponseRow, Store, StoreError};
 
 /// Why an attempt operation failed; each maps to one HTTP status.
 #[derive(Debug, thiserror::Error)]
@@ -512,13 +512,7 @@ impl<'a> Engine<'a> {
         let (_, items) = self.owned(owner, id).await?;
         let item = items.get(n.wrapping_sub(1)).ok_or(EngineError::NotFound)?;
         let (question, part) = self.revision(item).await?;
-        let saved = self.store.responses(id).await?;
-        let saved = saved.iter().find(|r| r.n as usize == n);
-        let response = saved
-            .and_then(|r| r.response.as_deref())
-            .map(serde_json::from_str::<Response>)
-            .transpose()
-            .map_err(|e| EngineError::Corrupt(e.to_string()))?;
+        let (response, flagged) = saved_response(&self.store.responses(id).await?, n)?;
         Ok(ServedItem {
             n,
             kind: kind_name(part.kind),
@@ -547,7 +541,7 @@ impl<'a> Engine<'a> {
             }),
             select: (part.kind == PartKind::Multiple).then(|| part.select()),
             scenario: question.scenario.clone(),
-            flagged: saved.is_some_and(|r| r.flagged),
+            flagged,
             response,
         })
     }
@@ -620,13 +614,7 @@ impl<'a> Engine<'a> {
                 "an exam simulation gives no feedback until it is submitted".into(),
             ));
         }
-        let saved = self.store.responses(id).await?;
-        let saved = saved.iter().find(|r| r.n as usize == n);
-        let response: Option<Response> = saved
-            .and_then(|r| r.response.as_deref())
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(|e| EngineError::Corrupt(e.to_string()))?;
+        let (response, flagged) = saved_response(&self.store.responses(id).await?, n)?;
         if response.is_none() {
             return Err(EngineError::Invalid(
                 "answer the question to see the feedback".into(),
@@ -636,13 +624,7 @@ impl<'a> Engine<'a> {
         let original = response.as_ref().map(|r| to_original(r, &item.order));
         let correct = is_correct(&part, original.as_ref());
         Ok(review(
-            n,
-            item,
-            &question,
-            &part,
-            response,
-            correct,
-            saved.is_some_and(|r| r.flagged),
+            n, item, &question, &part, response, correct, flagged,
         ))
     }
 
@@ -702,12 +684,7 @@ impl<'a> Engine<'a> {
         for (i, item) in items.iter().enumerate() {
             let n = i + 1;
             let (question, part) = self.revision(item).await?;
-            let saved = saved.iter().find(|r| r.n as usize == n);
-            let response: Option<Response> = saved
-                .and_then(|r| r.response.as_deref())
-                .map(serde_json::from_str)
-                .transpose()
-                .map_err(|e| EngineError::Corrupt(e.to_string()))?;
+            let (response, flagged) = saved_response(&saved, n)?;
             let original = response.as_ref().map(|r| to_original(r, &item.order));
             let correct = is_correct(&part, original.as_ref());
             if item.scored {
@@ -718,13 +695,7 @@ impl<'a> Engine<'a> {
             }
             per_item.push((item.id.clone(), correct));
             reviewed.push(review(
-                n,
-                item,
-                &question,
-                &part,
-                response,
-                correct,
-                saved.is_some_and(|r| r.flagged),
+                n, item, &question, &part, response, correct, flagged,
             ));
         }
         let summary = summarize(exam, &outcomes);
@@ -751,6 +722,20 @@ impl<'a> Engine<'a> {
 struct StoredResult {
     summary: Summary,
     outcomes: Vec<(QuestionId, bool)>,
+}
+
+/// The saved response and flag of item `n`.
+fn saved_response(
+    saved: &[ResponseRow],
+    n: usize,
+) -> Result<(Option<Response>, bool), EngineError> {
+    let row = saved.iter().find(|r| r.n as usize == n);
+    let response = row
+        .and_then(|r| r.response.as_deref())
+        .map(serde_json::from_str::<Response>)
+        .transpose()
+        .map_err(|e| EngineError::Corrupt(e.to_string()))?;
+    Ok((response, row.is_some_and(|r| r.flagged)))
 }
 
 /// A response in display ids → the same response in the item's own letters.
