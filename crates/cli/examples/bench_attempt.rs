@@ -56,6 +56,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         addr: "127.0.0.1:0".into(),
         database_url: database_url.clone(),
         content_dir: Some(content.path().to_owned()),
+        https: false,
     })
     .await?;
     let base = format!("http://127.0.0.1:{}", app.port());

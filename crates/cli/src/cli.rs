@@ -41,6 +41,10 @@ pub struct ServeArgs {
     /// Serve content from this directory instead of the bank built into the binary.
     #[arg(long, env = "GETMYCERT_CONTENT_DIR", global = true)]
     pub content_dir: Option<PathBuf>,
+
+    /// The site is served over https (TLS ends at a proxy): Secure cookies and HSTS.
+    #[arg(long, env = "GETMYCERT_HTTPS", global = true)]
+    pub https: bool,
 }
 
 #[derive(Debug, Subcommand)]

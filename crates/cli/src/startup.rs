@@ -65,7 +65,7 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         Ok(Self {
             listener,
-            state: AppState::new(store, Arc::new(content)),
+            state: AppState::new(store, Arc::new(content)).served_over_https(args.https),
         })
     }
 

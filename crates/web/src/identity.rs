@@ -2,7 +2,7 @@
 //! gets a fresh random one (HttpOnly, SameSite=Lax). The accounts layer later lets an account
 //! adopt a guest's history.
 
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
@@ -32,7 +32,11 @@ fn from_cookie_header(header: &str) -> Option<String> {
 
 /// Middleware: finds the identity in the cookie or issues a new one, and makes it available to
 /// handlers through the [`Identity`] extractor.
-pub async fn identify(mut request: Request, next: Next) -> Response {
+pub async fn identify(
+    State(state): State<crate::AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let existing = request
         .headers()
         .get_all(COOKIE)
@@ -46,8 +50,9 @@ pub async fn identify(mut request: Request, next: Next) -> Response {
     request.extensions_mut().insert(Identity(id.clone()));
     let mut response = next.run(request).await;
     if issued {
+        let secure = if state.https { "; Secure" } else { "" };
         let cookie =
-            format!("{COOKIE_NAME}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000");
+            format!("{COOKIE_NAME}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000{secure}");
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(SET_COOKIE, value);
         }

@@ -8,6 +8,7 @@ mod error;
 pub mod identity;
 mod metrics;
 mod routes;
+mod security;
 mod state;
 mod views;
 
@@ -24,7 +25,15 @@ pub use state::AppState;
 pub fn app(state: AppState) -> Router {
     routes::router()
         .merge(api::router())
-        .layer(axum::middleware::from_fn(identity::identify))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            identity::identify,
+        ))
+        .layer(tower_http::csrf::CsrfLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

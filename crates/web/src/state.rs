@@ -12,6 +12,9 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub content: Arc<Content>,
     pub(crate) metrics: PrometheusHandle,
+    /// The site is served over https (behind a TLS-terminating proxy): cookies get `Secure`
+    /// and responses get HSTS.
+    pub https: bool,
 }
 
 impl AppState {
@@ -21,6 +24,12 @@ impl AppState {
             store,
             content,
             metrics: crate::metrics::handle(),
+            https: false,
         }
+    }
+
+    /// Marks the site as served over https.
+    pub fn served_over_https(self, https: bool) -> Self {
+        Self { https, ..self }
     }
 }

@@ -56,6 +56,7 @@ impl TestApp {
             addr: "127.0.0.1:0".into(),
             database_url: db.url.clone(),
             content_dir: Some(content.path().to_owned()),
+            https: false,
         };
         let app = Application::build(&args)
             .await

@@ -7,4 +7,5 @@ mod pages;
 mod plan;
 mod questions;
 mod runner;
+mod security;
 mod startup;

@@ -76,6 +76,7 @@ async fn a_toml_syntax_error_names_its_line() {
         addr: "127.0.0.1:0".into(),
         database_url: "sqlite::memory:".into(),
         content_dir: Some(content.path().to_owned()),
+        https: false,
     };
     let error = Application::build(&args).await.expect_err("broken content");
     let StartupError::Content(errors) = error else {
