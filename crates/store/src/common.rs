@@ -354,6 +354,93 @@ macro_rules! impl_store {
             Ok(done.rows_affected() > 0)
         }
 
+        async fn create_user(&self, u: &crate::UserRow) -> Result<(), crate::StoreError> {
+            let done = sqlx::query(
+                "INSERT INTO users (id, email, password_hash, display_name, role, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&u.id)
+            .bind(&u.email)
+            .bind(&u.password_hash)
+            .bind(&u.display_name)
+            .bind(&u.role)
+            .bind(u.created_at)
+            .execute(&self.pool)
+            .await;
+            match done {
+                Ok(_) => Ok(()),
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(crate::StoreError::Conflict),
+                Err(e) => Err(e.into()),
+            }
+        }
+
+        async fn user_by_email(&self, email: &str) -> Result<crate::UserRow, crate::StoreError> {
+            sqlx::query_as(
+                "SELECT id, email, password_hash, display_name, role, created_at FROM users WHERE email = $1",
+            )
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(crate::StoreError::NotFound)
+        }
+
+        async fn user(&self, id: &str) -> Result<crate::UserRow, crate::StoreError> {
+            sqlx::query_as(
+                "SELECT id, email, password_hash, display_name, role, created_at FROM users WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(crate::StoreError::NotFound)
+        }
+
+        async fn adopt_guest(&self, guest: &str, user: &str) -> Result<u64, crate::StoreError> {
+            let done = sqlx::query("UPDATE attempts SET owner = $2 WHERE owner = $1")
+                .bind(guest)
+                .bind(user)
+                .execute(&self.pool)
+                .await?;
+            Ok(done.rows_affected())
+        }
+
+        async fn session_create(&self, id: &str, data: &str, expires_at: i64) -> Result<bool, crate::StoreError> {
+            let done = sqlx::query(
+                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(data)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+            Ok(done.rows_affected() > 0)
+        }
+
+        async fn session_save(&self, id: &str, data: &str, expires_at: i64) -> Result<(), crate::StoreError> {
+            sqlx::query(
+                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+            )
+            .bind(id)
+            .bind(data)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        }
+
+        async fn session_load(&self, id: &str, now: i64) -> Result<Option<(String, i64)>, crate::StoreError> {
+            Ok(sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
+                .bind(id)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?)
+        }
+
+        async fn session_delete(&self, id: &str) -> Result<(), crate::StoreError> {
+            sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&self.pool).await?;
+            Ok(())
+        }
+
         async fn close(&self) {
             self.pool.close().await;
         }

@@ -3,6 +3,7 @@
 //! same test suite.
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod attempts;
 mod common;
 pub mod postgres;
@@ -19,6 +20,7 @@ use std::collections::BTreeMap;
 
 use getmycert_core::{Exam, Question, QuestionId};
 
+pub use accounts::UserRow;
 pub use attempts::{AttemptRow, NewAttempt, ResponseRow};
 pub use postgres::PgStore;
 pub use questions::{QuestionFilter, QuestionPage, StoredQuestion};
@@ -45,6 +47,9 @@ impl fmt::Display for Backend {
 pub enum StoreError {
     #[error("not found")]
     NotFound,
+    /// A unique value (an email address) is already taken.
+    #[error("already exists")]
+    Conflict,
     #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
     #[error("cannot prepare the database location: {0}")]
@@ -147,6 +152,35 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
         result: &str,
         at: time::OffsetDateTime,
     ) -> Result<bool, StoreError>;
+
+    /// Creates an account; `Err(Conflict)` when the email is taken.
+    async fn create_user(&self, user: &UserRow) -> Result<(), StoreError>;
+
+    /// The account with this (lower-cased) email.
+    async fn user_by_email(&self, email: &str) -> Result<UserRow, StoreError>;
+
+    /// The account with this id.
+    async fn user(&self, id: &str) -> Result<UserRow, StoreError>;
+
+    /// Moves everything a guest did (attempts) to an account; returns how many attempts moved.
+    async fn adopt_guest(&self, guest: &str, user: &str) -> Result<u64, StoreError>;
+
+    /// Inserts a new session; `Ok(false)` if the id is taken.
+    async fn session_create(
+        &self,
+        id: &str,
+        data: &str,
+        expires_at: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Inserts or replaces a session.
+    async fn session_save(&self, id: &str, data: &str, expires_at: i64) -> Result<(), StoreError>;
+
+    /// A session's data if it exists and has not expired at `now` (unix seconds).
+    async fn session_load(&self, id: &str, now: i64) -> Result<Option<(String, i64)>, StoreError>;
+
+    /// Deletes a session.
+    async fn session_delete(&self, id: &str) -> Result<(), StoreError>;
 
     /// Closes the pool, waiting for connections to be returned.
     async fn close(&self);

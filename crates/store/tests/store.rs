@@ -586,3 +586,113 @@ mod attempts {
         assert_eq!(mine, ["new", "old"]);
     }
 }
+
+mod accounts {
+    use std::sync::Arc;
+
+    use getmycert_store::{NewAttempt, Store, StoreError, UserRow};
+    use time::OffsetDateTime;
+
+    store_tests!(
+        an_email_holds_one_account,
+        a_guest_s_attempts_move_to_the_account,
+        sessions_are_created_once_saved_loaded_and_expire,
+    );
+
+    fn user(id: &str, email: &str) -> UserRow {
+        UserRow {
+            id: id.into(),
+            email: email.into(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            display_name: String::new(),
+            role: "learner".into(),
+            created_at: OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("time"),
+        }
+    }
+
+    async fn an_email_holds_one_account(store: Arc<dyn Store>, _url: &str) {
+        store
+            .create_user(&user("u-1", "ana@example.com"))
+            .await
+            .expect("create");
+        assert!(matches!(
+            store.create_user(&user("u-2", "ana@example.com")).await,
+            Err(StoreError::Conflict)
+        ));
+        let found = store
+            .user_by_email("ana@example.com")
+            .await
+            .expect("by email");
+        assert_eq!(found, user("u-1", "ana@example.com"));
+        assert_eq!(
+            store.user("u-1").await.expect("by id").email,
+            "ana@example.com"
+        );
+        assert!(matches!(
+            store.user_by_email("bob@example.com").await,
+            Err(StoreError::NotFound)
+        ));
+    }
+
+    async fn a_guest_s_attempts_move_to_the_account(store: Arc<dyn Store>, _url: &str) {
+        store.sync_exams(&super::catalog()).await.expect("exams");
+        for (id, owner) in [("a1", "g-guest"), ("a2", "g-guest"), ("a3", "g-other")] {
+            store
+                .create_attempt(&NewAttempt {
+                    id: id.into(),
+                    owner: owner.into(),
+                    exam_code: "MLS-C01".into(),
+                    mode: "practice".into(),
+                    seed: 1,
+                    items: "[]".into(),
+                    started_at: OffsetDateTime::now_utc(),
+                    deadline: None,
+                })
+                .await
+                .expect("attempt");
+        }
+        assert_eq!(store.adopt_guest("g-guest", "u-1").await.expect("adopt"), 2);
+        assert_eq!(store.attempts_of("u-1").await.expect("mine").len(), 2);
+        assert!(
+            store
+                .attempts_of("g-guest")
+                .await
+                .expect("guest")
+                .is_empty()
+        );
+        assert_eq!(store.attempts_of("g-other").await.expect("other").len(), 1);
+    }
+
+    async fn sessions_are_created_once_saved_loaded_and_expire(store: Arc<dyn Store>, _url: &str) {
+        assert!(
+            store
+                .session_create("s1", r#"{"a":1}"#, 2_000)
+                .await
+                .expect("create")
+        );
+        assert!(
+            !store
+                .session_create("s1", r#"{"b":2}"#, 2_000)
+                .await
+                .expect("collision")
+        );
+        assert_eq!(
+            store.session_load("s1", 1_000).await.expect("load"),
+            Some((r#"{"a":1}"#.into(), 2_000))
+        );
+        store
+            .session_save("s1", r#"{"c":3}"#, 3_000)
+            .await
+            .expect("save");
+        assert_eq!(
+            store.session_load("s1", 2_500).await.expect("load"),
+            Some((r#"{"c":3}"#.into(), 3_000))
+        );
+        assert_eq!(
+            store.session_load("s1", 3_000).await.expect("expired"),
+            None
+        );
+        store.session_delete("s1").await.expect("delete");
+        assert_eq!(store.session_load("s1", 0).await.expect("gone"), None);
+    }
+}

@@ -1,0 +1,14 @@
+//! Account and session rows.
+
+use time::OffsetDateTime;
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub display_name: String,
+    pub role: String,
+    pub created_at: OffsetDateTime,
+}
