@@ -12,9 +12,14 @@ use axum::response::Response;
 /// The identity cookie's name.
 pub const COOKIE_NAME: &str = "gmc_id";
 
-/// The identity of the requester: `g-` and 32 random hex digits for a guest.
+/// The identity of the requester: the signed-in account's id, or the guest's
+/// (`g-` and 32 random hex digits).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity(pub String);
+
+/// The guest identity of this browser, signed in or not (for adopting its history).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guest(pub String);
 
 fn valid(value: &str) -> bool {
     value
@@ -47,7 +52,14 @@ pub async fn identify(
         Some(id) => (id, false),
         None => (format!("g-{}", uuid::Uuid::new_v4().simple()), true),
     };
-    request.extensions_mut().insert(Identity(id.clone()));
+    let account = request
+        .extensions()
+        .get::<crate::auth::AuthSession>()
+        .and_then(|session| session.user.as_ref().map(|u| u.id.clone()));
+    request.extensions_mut().insert(Guest(id.clone()));
+    request
+        .extensions_mut()
+        .insert(Identity(account.unwrap_or_else(|| id.clone())));
     let mut response = next.run(request).await;
     if issued {
         let secure = if state.https { "; Secure" } else { "" };
@@ -58,6 +70,17 @@ pub async fn identify(
         }
     }
     response
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Guest {
+    type Rejection = (StatusCode, &'static str);
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Guest>().cloned().ok_or((
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "identity middleware missing",
+        ))
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Identity {

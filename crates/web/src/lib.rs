@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod auth;
 pub mod engine;
 mod error;
 pub mod identity;
@@ -23,12 +24,30 @@ pub use state::AppState;
 
 /// The whole application: every route with its middleware.
 pub fn app(state: AppState) -> Router {
+    let sessions = tower_sessions::SessionManagerLayer::new(auth::sessions::StoreSessions(
+        state.store.clone(),
+    ))
+    .with_name("gmc_session")
+    .with_http_only(true)
+    .with_same_site(tower_sessions::cookie::SameSite::Lax)
+    .with_secure(state.https)
+    .with_expiry(tower_sessions::Expiry::OnInactivity(time::Duration::days(
+        30,
+    )));
+    let auth = axum_login::AuthManagerLayerBuilder::new(
+        auth::Backend {
+            store: state.store.clone(),
+        },
+        sessions,
+    )
+    .build();
     routes::router()
         .merge(api::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             identity::identify,
         ))
+        .layer(auth)
         .layer(tower_http::csrf::CsrfLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -14,6 +14,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     db: Option<TestDatabase>,
     content: Option<tempfile::TempDir>,
+    args: ServeArgs,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -71,9 +72,21 @@ impl TestApp {
             client: Self::new_client(),
             db: Some(db),
             content: Some(content),
+            args,
             stop: Some(stop),
             task: Some(task),
         }
+    }
+
+    /// A second instance of the app on the same database and content, as behind a load
+    /// balancer; it lives until the test ends.
+    pub async fn second_instance(&self) -> String {
+        let app = Application::build(&self.args)
+            .await
+            .expect("a second instance builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped(std::future::pending()));
+        address
     }
 
     /// A client with its own cookie jar: a separate identity.
@@ -117,6 +130,9 @@ impl TestApp {
         let response = request.send().await.expect("answered");
         let status = response.status();
         let text = response.text().await.expect("a body");
+        if text.is_empty() {
+            return (status, serde_json::Value::Null);
+        }
         let value =
             serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
         (status, value)

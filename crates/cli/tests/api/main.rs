@@ -1,5 +1,6 @@
 //! Integration tests: the real application over real HTTP on a random port.
 
+mod accounts;
 mod attempts;
 mod helpers;
 mod openapi;

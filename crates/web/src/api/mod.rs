@@ -2,6 +2,7 @@
 //! the status that says what happened; internal causes are logged, never returned.
 
 mod attempts;
+mod auth;
 
 use std::sync::Arc;
 
@@ -23,7 +24,7 @@ use crate::engine::EngineError;
         title = "GetMyCert API",
         description = "Attempts (exam simulations, practice sets, missed questions): start, read items without keys, answer, submit and read the report. The session cookie or guest identity cookie identifies the caller."
     ),
-    tags((name = "attempts", description = "Sittings and their reports"))
+    tags((name = "attempts", description = "Sittings and their reports"), (name = "accounts", description = "Sign up, sign in, sign out"))
 )]
 struct ApiDoc;
 
@@ -37,7 +38,7 @@ pub struct ErrorBody {
 /// The `/api/v1` routes and `/api/v1/openapi.json`, generated from the handlers' annotations.
 pub(crate) fn router() -> Router<AppState> {
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", attempts::router())
+        .nest("/api/v1", attempts::router().merge(auth::router()))
         .split_for_parts();
     let document = Arc::new(openapi);
     router.route(
@@ -52,7 +53,7 @@ pub(crate) fn router() -> Router<AppState> {
 /// The whole OpenAPI document (for snapshots and tooling).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", attempts::router())
+        .nest("/api/v1", attempts::router().merge(auth::router()))
         .split_for_parts()
         .1
 }

@@ -1,0 +1,226 @@
+//! Accounts over real HTTP: sign-up rules, sign-in and out, session rotation, a guest's history
+//! kept, and sessions shared by two instances.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+const GOOD: &str = "correct horse battery staple tango";
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("gmc_session="))
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn sign_up_checks_the_email_and_the_password_strength() {
+    let app = TestApp::spawn().await;
+    let client = TestApp::new_client();
+    for (email, password, status, message) in [
+        ("not-an-email", GOOD, 422, "such as name@example.com"),
+        ("ana@example.com", "short", 422, "at least 10 characters"),
+        ("ana@example.com", "password1234", 422, "too easy to guess"),
+    ] {
+        let (got, body) = app
+            .json(
+                &client,
+                Method::POST,
+                "/api/v1/auth/register",
+                Some(json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(got.as_u16(), status, "{email}/{password}: {body}");
+        assert!(
+            body["error"].as_str().expect("error").contains(message),
+            "{body}"
+        );
+    }
+    let (status, me) = app
+        .json(
+            &client,
+            Method::POST,
+            "/api/v1/auth/register",
+            Some(json!({"email": " Ana@Example.com ", "password": GOOD})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{me}");
+    assert_eq!(me["email"], "ana@example.com");
+    assert_eq!(me["role"], "learner");
+    let other = TestApp::new_client();
+    let (status, body) = app
+        .json(
+            &other,
+            Method::POST,
+            "/api/v1/auth/register",
+            Some(json!({"email": "ana@example.com", "password": GOOD})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+}
+
+#[tokio::test]
+async fn sign_in_rotates_the_session_and_sign_out_ends_it() {
+    let app = TestApp::spawn().await;
+    let client = TestApp::new_client();
+    let register = client
+        .post(format!("{}/api/v1/auth/register", app.address))
+        .json(&json!({"email": "bo@example.com", "password": GOOD}))
+        .send()
+        .await
+        .expect("answered");
+    let first = session_cookie(&register).expect("a session cookie");
+    assert!(
+        first.contains("HttpOnly") && first.contains("SameSite=Lax"),
+        "{first}"
+    );
+    assert!(!first.contains("Secure"), "no Secure flag over plain http");
+    let (status, me) = app.json(&client, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(
+        (status, me["email"].as_str()),
+        (StatusCode::OK, Some("bo@example.com"))
+    );
+
+    let (status, _) = app
+        .json(&client, Method::POST, "/api/v1/auth/logout", None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app.json(&client, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    for (email, password) in [
+        ("bo@example.com", "wrong password entirely"),
+        ("nobody@example.com", GOOD),
+    ] {
+        let (status, body) = app
+            .json(
+                &client,
+                Method::POST,
+                "/api/v1/auth/login",
+                Some(json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            body["error"], "wrong email or password",
+            "the same answer for a wrong password and an unknown email"
+        );
+    }
+    let login = client
+        .post(format!("{}/api/v1/auth/login", app.address))
+        .json(&json!({"email": "BO@example.com", "password": GOOD}))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(login.status(), StatusCode::OK);
+    let second = session_cookie(&login).expect("a new session cookie");
+    let id = |c: &str| c.split(';').next().unwrap_or("").to_owned();
+    assert_ne!(
+        id(&first),
+        id(&second),
+        "the session id is rotated at sign-in"
+    );
+
+    // The old session id no longer signs anyone in.
+    let stale = reqwest::Client::new()
+        .get(format!("{}/api/v1/me", app.address))
+        .header("cookie", id(&first))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(stale.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_guest_keeps_its_history_when_it_signs_up_and_signs_in() {
+    let app = TestApp::spawn_with_bank().await;
+    let client = TestApp::new_client();
+    let (status, started) = app
+        .json(
+            &client,
+            Method::POST,
+            "/api/v1/attempts",
+            Some(json!({"exam": "AIF-C01", "mode": "practice", "count": 5})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = app
+        .json(
+            &client,
+            Method::POST,
+            "/api/v1/auth/register",
+            Some(json!({"email": "cy@example.com", "password": GOOD})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, history) = app
+        .json(&client, Method::GET, "/api/v1/attempts", None)
+        .await;
+    assert_eq!(
+        history[0]["id"], started["id"],
+        "the guest's attempt now belongs to the account"
+    );
+    app.json(&client, Method::POST, "/api/v1/auth/logout", None)
+        .await;
+    let (_, as_guest) = app
+        .json(&client, Method::GET, "/api/v1/attempts", None)
+        .await;
+    assert_eq!(
+        as_guest.as_array().map(Vec::len),
+        Some(0),
+        "signed out, the browser is a guest again"
+    );
+    app.json(
+        &client,
+        Method::POST,
+        "/api/v1/auth/login",
+        Some(json!({"email": "cy@example.com", "password": GOOD})),
+    )
+    .await;
+    let (_, again) = app
+        .json(&client, Method::GET, "/api/v1/attempts", None)
+        .await;
+    assert_eq!(again.as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn sessions_are_shared_by_instances_on_one_database_on_sqlite() {
+    shared_sessions(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn sessions_are_shared_by_instances_on_one_database_on_postgres() {
+    let Some(app) = TestApp::spawn_postgres().await else {
+        return;
+    };
+    shared_sessions(app).await;
+}
+
+async fn shared_sessions(app: TestApp) {
+    let other = app.second_instance().await;
+    let client = TestApp::new_client();
+    let (status, _) = app
+        .json(
+            &client,
+            Method::POST,
+            "/api/v1/auth/register",
+            Some(json!({"email": "di@example.com", "password": GOOD})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let me = client
+        .get(format!("{other}/api/v1/me"))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(
+        me.status(),
+        StatusCode::OK,
+        "the second instance knows the session"
+    );
+}

@@ -1,0 +1,79 @@
+//! tower-sessions records kept in the store, so sessions survive restarts and are shared by
+//! every instance on one database.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use getmycert_store::Store;
+use tower_sessions::SessionStore;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{Error, Result};
+
+/// The session store over the app's store.
+#[derive(Debug, Clone)]
+pub struct StoreSessions(pub Arc<dyn Store>);
+
+fn backend(e: getmycert_store::StoreError) -> Error {
+    Error::Backend(e.to_string())
+}
+
+fn encode(record: &Record) -> Result<String> {
+    serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))
+}
+
+#[async_trait]
+impl SessionStore for StoreSessions {
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        let data = encode(record)?;
+        // A fresh id on the (astronomically unlikely) collision.
+        while !self
+            .0
+            .session_create(
+                &record.id.to_string(),
+                &data,
+                record.expiry_date.unix_timestamp(),
+            )
+            .await
+            .map_err(backend)?
+        {
+            record.id = Id::default();
+        }
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> Result<()> {
+        self.0
+            .session_save(
+                &record.id.to_string(),
+                &encode(record)?,
+                record.expiry_date.unix_timestamp(),
+            )
+            .await
+            .map_err(backend)
+    }
+
+    async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let Some((data, expires_at)) = self
+            .0
+            .session_load(&id.to_string(), now)
+            .await
+            .map_err(backend)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Record {
+            id: *id,
+            data: serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?,
+            expiry_date: time::OffsetDateTime::from_unix_timestamp(expires_at)
+                .map_err(|e| Error::Decode(e.to_string()))?,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> Result<()> {
+        self.0
+            .session_delete(&id.to_string())
+            .await
+            .map_err(backend)
+    }
+}
