@@ -6,16 +6,13 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use getmycert_store::{StoreError, UserRow};
-
 use super::{ApiError, ErrorBody};
 use crate::AppState;
-use crate::auth::backend::normalize_email;
-use crate::auth::{AuthSession, Credentials, User, password};
+use crate::auth::accounts::{self, AccountError};
+use crate::auth::{AuthSession, User};
 use crate::identity::Guest;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -60,28 +57,23 @@ fn internal(cause: impl std::fmt::Display) -> ApiError {
     )
 }
 
-/// Checks an email address well enough to catch typing mistakes.
-pub fn email_problem(email: &str) -> Option<&'static str> {
-    let at = email.find('@');
-    match at {
-        _ if email.is_empty() => Some("Enter your email address."),
-        _ if email.len() > 254 => Some("That email address is too long."),
-        Some(i)
-            if i > 0 && email[i + 1..].contains('.') && !email.contains(char::is_whitespace) =>
-        {
-            None
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Invalid(_, message) => {
+                ApiError(StatusCode::UNPROCESSABLE_ENTITY, message)
+            }
+            AccountError::Taken => ApiError(StatusCode::CONFLICT, e.to_string()),
+            AccountError::WrongCredentials => ApiError(StatusCode::UNAUTHORIZED, e.to_string()),
+            AccountError::Internal(cause) => internal(cause),
         }
-        _ => Some("Enter an email address such as name@example.com."),
     }
 }
 
-/// Moves the browser's guest history to the account that just signed in or up.
-async fn adopt(state: &AppState, guest: &Guest, user: &User) {
-    match state.store.adopt_guest(&guest.0, &user.id).await {
-        Ok(moved) if moved > 0 => tracing::info!(moved, "guest history adopted"),
-        Ok(_) => {}
-        Err(e) => tracing::error!(error = %e, "could not adopt the guest history"),
-    }
+fn form(payload: Result<Json<SignUp>, JsonRejection>) -> Result<SignUp, ApiError> {
+    payload
+        .map(|Json(f)| f)
+        .map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()))
 }
 
 /// Creates an account and signs it in; the browser's guest history moves to it.
@@ -94,41 +86,8 @@ async fn register(
     guest: Guest,
     payload: Result<Json<SignUp>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(form) =
-        payload.map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()))?;
-    let email = normalize_email(&form.email);
-    if let Some(problem) = email_problem(&email) {
-        return Err(ApiError(StatusCode::UNPROCESSABLE_ENTITY, problem.into()));
-    }
-    if let Some(problem) = password::weakness(&form.password, &email) {
-        return Err(ApiError(StatusCode::UNPROCESSABLE_ENTITY, problem));
-    }
-    let secret = form.password;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&secret))
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
-    let row = UserRow {
-        id: format!("u-{}", uuid::Uuid::new_v4().simple()),
-        email,
-        password_hash: hash,
-        display_name: String::new(),
-        role: "learner".into(),
-        created_at: OffsetDateTime::now_utc(),
-    };
-    match state.store.create_user(&row).await {
-        Ok(()) => {}
-        Err(StoreError::Conflict) => {
-            return Err(ApiError(
-                StatusCode::CONFLICT,
-                "an account with this email exists; sign in instead".into(),
-            ));
-        }
-        Err(e) => return Err(internal(e)),
-    }
-    let user = User::from(row);
-    session.login(&user).await.map_err(internal)?;
-    adopt(&state, &guest, &user).await;
+    let f = form(payload)?;
+    let user = accounts::sign_up(&state, &mut session, &guest, &f.email, &f.password).await?;
     Ok((StatusCode::CREATED, Json(Me::from(&user))).into_response())
 }
 
@@ -141,18 +100,8 @@ async fn login(
     guest: Guest,
     payload: Result<Json<SignUp>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(form) =
-        payload.map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()))?;
-    let user = session
-        .authenticate(Credentials {
-            email: form.email,
-            password: form.password,
-        })
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| ApiError(StatusCode::UNAUTHORIZED, "wrong email or password".into()))?;
-    session.login(&user).await.map_err(internal)?;
-    adopt(&state, &guest, &user).await;
+    let f = form(payload)?;
+    let user = accounts::sign_in(&state, &mut session, &guest, &f.email, &f.password).await?;
     Ok(Json(Me::from(&user)).into_response())
 }
 

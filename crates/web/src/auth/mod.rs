@@ -2,6 +2,7 @@
 //! (tower-sessions, so every instance shares them), sign-in through axum-login (which rotates
 //! the session id at sign-in). The rest of the app sees only [`crate::identity::Identity`].
 
+pub mod accounts;
 pub mod backend;
 pub mod password;
 pub mod sessions;
