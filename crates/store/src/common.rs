@@ -394,6 +394,30 @@ macro_rules! impl_store {
             .ok_or(crate::StoreError::NotFound)
         }
 
+        async fn set_password_hash(&self, id: &str, hash: &str) -> Result<(), crate::StoreError> {
+            let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+                .bind(id)
+                .bind(hash)
+                .execute(&self.pool)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(crate::StoreError::NotFound);
+            }
+            Ok(())
+        }
+
+        async fn delete_user(&self, id: &str) -> Result<(), crate::StoreError> {
+            let mut tx = self.pool.begin().await?;
+            sqlx::query("DELETE FROM responses WHERE attempt_id IN (SELECT id FROM attempts WHERE owner = $1)")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM attempts WHERE owner = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+
         async fn adopt_guest(&self, guest: &str, user: &str) -> Result<u64, crate::StoreError> {
             let done = sqlx::query("UPDATE attempts SET owner = $2 WHERE owner = $1")
                 .bind(guest)

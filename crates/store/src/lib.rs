@@ -162,6 +162,12 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// The account with this id.
     async fn user(&self, id: &str) -> Result<UserRow, StoreError>;
 
+    /// Replaces an account's password hash.
+    async fn set_password_hash(&self, id: &str, hash: &str) -> Result<(), StoreError>;
+
+    /// Deletes an account and everything of it (attempts and responses), in one transaction.
+    async fn delete_user(&self, id: &str) -> Result<(), StoreError>;
+
     /// Moves everything a guest did (attempts) to an account; returns how many attempts moved.
     async fn adopt_guest(&self, guest: &str, user: &str) -> Result<u64, StoreError>;
 

@@ -696,3 +696,80 @@ mod accounts {
         assert_eq!(store.session_load("s1", 0).await.expect("gone"), None);
     }
 }
+
+mod account_lifecycle {
+    use std::sync::Arc;
+
+    use getmycert_store::{NewAttempt, Store, StoreError, UserRow};
+    use time::OffsetDateTime;
+
+    store_tests!(
+        deleting_an_account_removes_everything_of_it,
+        a_password_hash_can_be_replaced
+    );
+
+    fn user(id: &str) -> UserRow {
+        UserRow {
+            id: id.into(),
+            email: format!("{id}@example.com"),
+            password_hash: "old".into(),
+            display_name: String::new(),
+            role: "learner".into(),
+            created_at: OffsetDateTime::now_utc(),
+        }
+    }
+
+    async fn deleting_an_account_removes_everything_of_it(store: Arc<dyn Store>, _url: &str) {
+        store.sync_exams(&super::catalog()).await.expect("exams");
+        store.create_user(&user("u-a")).await.expect("user a");
+        store.create_user(&user("u-b")).await.expect("user b");
+        for (id, owner) in [("x1", "u-a"), ("x2", "u-b")] {
+            store
+                .create_attempt(&NewAttempt {
+                    id: id.into(),
+                    owner: owner.into(),
+                    exam_code: "MLS-C01".into(),
+                    mode: "practice".into(),
+                    seed: 1,
+                    items: "[]".into(),
+                    started_at: OffsetDateTime::now_utc(),
+                    deadline: None,
+                })
+                .await
+                .expect("attempt");
+            assert!(
+                store
+                    .save_response(id, 1, Some("{}"), false, OffsetDateTime::now_utc())
+                    .await
+                    .expect("response")
+            );
+        }
+        store.delete_user("u-a").await.expect("delete");
+        assert!(matches!(store.user("u-a").await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.attempt("x1").await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(store.responses("x1").await.expect("responses").is_empty());
+        assert_eq!(
+            store
+                .responses("x2")
+                .await
+                .expect("other's responses")
+                .len(),
+            1,
+            "other accounts keep theirs"
+        );
+        assert!(store.user("u-b").await.is_ok());
+    }
+
+    async fn a_password_hash_can_be_replaced(store: Arc<dyn Store>, _url: &str) {
+        store.create_user(&user("u-c")).await.expect("user");
+        store.set_password_hash("u-c", "new").await.expect("set");
+        assert_eq!(store.user("u-c").await.expect("user").password_hash, "new");
+        assert!(matches!(
+            store.set_password_hash("u-none", "x").await,
+            Err(StoreError::NotFound)
+        ));
+    }
+}

@@ -10,7 +10,7 @@ pub struct Nav {
 
 impl Nav {
     /// The sections, as (href, label).
-    pub const LINKS: [(&'static str, &'static str); 10] = [
+    pub const LINKS: [(&'static str, &'static str); 11] = [
         ("/", "Home"),
         ("/path", "Path"),
         ("/exams", "Exams"),
@@ -21,6 +21,7 @@ impl Nav {
         ("/services", "Services"),
         ("/careers", "Careers"),
         ("/faq", "FAQ"),
+        ("/account", "Account"),
     ];
 
     pub fn at(current: &'static str) -> Self {

@@ -224,3 +224,109 @@ async fn shared_sessions(app: TestApp) {
         "the second instance knows the session"
     );
 }
+
+#[tokio::test]
+async fn the_account_pages_sign_up_change_the_password_export_and_delete() {
+    let app = TestApp::spawn_with_bank().await;
+    let me = TestApp::new_client();
+    let (status, _, body) = app
+        .post_form(
+            &me,
+            "/account/signup",
+            &[("email", "eve@example"), ("password", "weak")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("such as name@example.com") && body.contains("aria-invalid=\"true\""));
+    assert!(
+        body.contains("value=\"eve@example\""),
+        "what was typed is kept"
+    );
+    let (status, to, _) = app
+        .post_form(
+            &me,
+            "/account/signup",
+            &[("email", "eve@example.com"), ("password", GOOD)],
+        )
+        .await;
+    assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/account"));
+    let (_, page) = app.page_as(&me, "/account").await;
+    assert!(page.contains("Signed in as <strong>eve@example.com</strong>"));
+
+    app.post_form(
+        &me,
+        "/practice/start",
+        &[("exam", "AIF-C01"), ("mode", "practice"), ("count", "5")],
+    )
+    .await;
+    let (status, export) = app.page_as(&me, "/account/export").await;
+    assert_eq!(status, StatusCode::OK);
+    let export: serde_json::Value = serde_json::from_str(&export).expect("JSON");
+    assert_eq!(export["account"]["email"], "eve@example.com");
+    assert_eq!(export["attempts"].as_array().map(Vec::len), Some(1));
+    assert!(
+        !export.to_string().contains("argon2"),
+        "the export holds no password hash"
+    );
+
+    let new = "violet lantern orbit pebble";
+    let (status, _, body) = app
+        .post_form(
+            &me,
+            "/account/password",
+            &[("current", "not it at all"), ("password", new)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("The current password is not right."));
+    let (status, _, body) = app
+        .post_form(
+            &me,
+            "/account/password",
+            &[("current", GOOD), ("password", new)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Your password is changed"));
+    let (_, page) = app.page_as(&me, "/account").await;
+    assert!(
+        page.contains("Signed in as"),
+        "this session continues after the change"
+    );
+    let other = TestApp::new_client();
+    let (status, _) = app
+        .json(
+            &other,
+            Method::POST,
+            "/api/v1/auth/login",
+            Some(json!({"email": "eve@example.com", "password": GOOD})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the old password no longer works"
+    );
+
+    let (status, _, body) = app
+        .post_form(&me, "/account/delete", &[("confirm_password", GOOD)])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("nothing was deleted"));
+    let (status, _, body) = app
+        .post_form(&me, "/account/delete", &[("confirm_password", new)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("are deleted"));
+    let (status, _) = app
+        .json(
+            &other,
+            Method::POST,
+            "/api/v1/auth/login",
+            Some(json!({"email": "eve@example.com", "password": new})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the account is gone");
+    let (_, history) = app.json(&me, Method::GET, "/api/v1/attempts", None).await;
+    assert_eq!(history.as_array().map(Vec::len), Some(0));
+}

@@ -113,3 +113,103 @@ pub async fn sign_in(
     adopt(state, guest, &user).await;
     Ok(user)
 }
+
+/// Changes the password after checking the current one; other sessions end (their stored
+/// password hash no longer matches) and this one continues under a new id.
+pub async fn change_password(
+    state: &AppState,
+    session: &mut AuthSession,
+    user: &User,
+    current: &str,
+    new: &str,
+) -> Result<(), AccountError> {
+    let ok = session
+        .authenticate(Credentials {
+            email: user.email.clone(),
+            password: current.to_owned(),
+        })
+        .await
+        .map_err(internal)?
+        .is_some();
+    if !ok {
+        return Err(AccountError::Invalid(
+            "current",
+            "The current password is not right.".into(),
+        ));
+    }
+    if let Some(problem) = password::weakness(new, &user.email) {
+        return Err(AccountError::Invalid("password", problem));
+    }
+    let hash = hash(new.to_owned()).await?;
+    state
+        .store
+        .set_password_hash(&user.id, &hash)
+        .await
+        .map_err(internal)?;
+    let row = state.store.user(&user.id).await.map_err(internal)?;
+    session.login(&User::from(row)).await.map_err(internal)?;
+    Ok(())
+}
+
+/// Everything stored about the account, as JSON: the account, its attempts with their forms
+/// and results, and every response.
+pub async fn export(state: &AppState, user: &User) -> Result<serde_json::Value, AccountError> {
+    let mut attempts = Vec::new();
+    for row in state.store.attempts_of(&user.id).await.map_err(internal)? {
+        let responses: Vec<serde_json::Value> = state
+            .store
+            .responses(&row.id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|r| {
+                serde_json::json!({
+                    "n": r.n,
+                    "response": r.response.as_deref().and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()),
+                    "flagged": r.flagged,
+                })
+            })
+            .collect();
+        attempts.push(serde_json::json!({
+            "id": row.id,
+            "exam": row.exam_code,
+            "mode": row.mode,
+            "started_at": row.started_at.unix_timestamp(),
+            "deadline": row.deadline.map(|d| d.unix_timestamp()),
+            "submitted_at": row.submitted_at.map(|d| d.unix_timestamp()),
+            "items": serde_json::from_str::<serde_json::Value>(&row.items).unwrap_or_default(),
+            "result": row.result.as_deref().and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()),
+            "responses": responses,
+        }));
+    }
+    Ok(serde_json::json!({
+        "account": {"id": user.id, "email": user.email, "role": user.role},
+        "attempts": attempts,
+    }))
+}
+
+/// Deletes the account and everything of it after checking the password, then signs out.
+pub async fn delete(
+    state: &AppState,
+    session: &mut AuthSession,
+    user: &User,
+    secret: &str,
+) -> Result<(), AccountError> {
+    let ok = session
+        .authenticate(Credentials {
+            email: user.email.clone(),
+            password: secret.to_owned(),
+        })
+        .await
+        .map_err(internal)?
+        .is_some();
+    if !ok {
+        return Err(AccountError::Invalid(
+            "confirm_password",
+            "The password is not right; nothing was deleted.".into(),
+        ));
+    }
+    state.store.delete_user(&user.id).await.map_err(internal)?;
+    session.logout().await.map_err(internal)?;
+    Ok(())
+}

@@ -1,5 +1,6 @@
 //! Routes grouped per area; each module has its own `router()`.
 
+mod account;
 mod assets;
 mod attempts;
 mod exams;
@@ -21,6 +22,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(plan::router())
         .merge(questions::router())
         .merge(attempts::router())
+        .merge(account::router())
         .merge(health::router())
         .merge(assets::router())
         .fallback(crate::error::not_found)
