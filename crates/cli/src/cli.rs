@@ -56,6 +56,35 @@ pub enum Command {
         #[command(subcommand)]
         command: ContentCommand,
     },
+    /// Manage accounts (operators). Passwords are read from standard input, never from flags.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Creates an account with a role; reads its password from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// learner, author or admin.
+        #[arg(long, default_value = "learner")]
+        role: String,
+    },
+    /// Sets an account's password; reads it from standard input.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+    },
+    /// Sets an account's role (learner, author or admin).
+    SetRole {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

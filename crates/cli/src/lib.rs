@@ -5,3 +5,4 @@
 pub mod cli;
 pub mod content_cmd;
 pub mod startup;
+pub mod user_cmd;

@@ -394,6 +394,83 @@ macro_rules! impl_store {
             .ok_or(crate::StoreError::NotFound)
         }
 
+        async fn create_report(&self, r: &crate::ReportRow) -> Result<(), crate::StoreError> {
+            sqlx::query(
+                "INSERT INTO reports (id, question_id, revision, reporter, body, created_at, status, resolution)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&r.id)
+            .bind(&r.question_id)
+            .bind(&r.revision)
+            .bind(&r.reporter)
+            .bind(&r.body)
+            .bind(r.created_at)
+            .bind(&r.status)
+            .bind(&r.resolution)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        }
+
+        async fn reports_with_status(&self, status: &str) -> Result<Vec<crate::ReportRow>, crate::StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT id, question_id, revision, reporter, body, created_at, status, resolution, resolved_at
+                 FROM reports WHERE status = $1 ORDER BY created_at, id",
+            )
+            .bind(status)
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
+        async fn reports_by(&self, reporter: &str) -> Result<Vec<crate::ReportRow>, crate::StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT id, question_id, revision, reporter, body, created_at, status, resolution, resolved_at
+                 FROM reports WHERE reporter = $1 ORDER BY created_at DESC, id",
+            )
+            .bind(reporter)
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
+        async fn resolve_report(
+            &self,
+            id: &str,
+            status: &str,
+            note: &str,
+            at: time::OffsetDateTime,
+        ) -> Result<bool, crate::StoreError> {
+            let done = sqlx::query(
+                "UPDATE reports SET status = $2, resolution = $3, resolved_at = $4 WHERE id = $1 AND status = 'open'",
+            )
+            .bind(id)
+            .bind(status)
+            .bind(note)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+            Ok(done.rows_affected() > 0)
+        }
+
+        async fn set_role(&self, id: &str, role: &str) -> Result<(), crate::StoreError> {
+            let done = sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
+                .bind(id)
+                .bind(role)
+                .execute(&self.pool)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(crate::StoreError::NotFound);
+            }
+            Ok(())
+        }
+
+        async fn users(&self) -> Result<Vec<crate::UserRow>, crate::StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT id, email, password_hash, display_name, role, created_at FROM users ORDER BY email",
+            )
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
         async fn set_password_hash(&self, id: &str, hash: &str) -> Result<(), crate::StoreError> {
             let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
                 .bind(id)
@@ -413,17 +490,25 @@ macro_rules! impl_store {
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("DELETE FROM attempts WHERE owner = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM reports WHERE reporter = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(())
         }
 
         async fn adopt_guest(&self, guest: &str, user: &str) -> Result<u64, crate::StoreError> {
+            let mut tx = self.pool.begin().await?;
             let done = sqlx::query("UPDATE attempts SET owner = $2 WHERE owner = $1")
                 .bind(guest)
                 .bind(user)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+            sqlx::query("UPDATE reports SET reporter = $2 WHERE reporter = $1")
+                .bind(guest)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
             Ok(done.rows_affected())
         }
 

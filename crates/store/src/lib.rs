@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use getmycert_core::{Exam, Question, QuestionId};
 
-pub use accounts::UserRow;
+pub use accounts::{ReportRow, UserRow};
 pub use attempts::{AttemptRow, NewAttempt, ResponseRow};
 pub use postgres::PgStore;
 pub use questions::{QuestionFilter, QuestionPage, StoredQuestion};
@@ -161,6 +161,30 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// The account with this id.
     async fn user(&self, id: &str) -> Result<UserRow, StoreError>;
+
+    /// Stores a question report.
+    async fn create_report(&self, report: &ReportRow) -> Result<(), StoreError>;
+
+    /// Reports with this status (`open`, `accepted`, `rejected`), oldest first.
+    async fn reports_with_status(&self, status: &str) -> Result<Vec<ReportRow>, StoreError>;
+
+    /// A reporter's reports, newest first.
+    async fn reports_by(&self, reporter: &str) -> Result<Vec<ReportRow>, StoreError>;
+
+    /// Closes an open report; `Ok(false)` when it is not open.
+    async fn resolve_report(
+        &self,
+        id: &str,
+        status: &str,
+        note: &str,
+        at: time::OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+
+    /// Sets an account's role.
+    async fn set_role(&self, id: &str, role: &str) -> Result<(), StoreError>;
+
+    /// Every account, by email (for administrators).
+    async fn users(&self) -> Result<Vec<UserRow>, StoreError>;
 
     /// Replaces an account's password hash.
     async fn set_password_hash(&self, id: &str, hash: &str) -> Result<(), StoreError>;

@@ -12,6 +12,10 @@ use crate::views::Nav;
 pub enum WebError {
     #[error("not found")]
     NotFound,
+    #[error("sign in required")]
+    SignInRequired,
+    #[error("forbidden")]
+    Forbidden,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -32,6 +36,16 @@ impl IntoResponse for WebError {
                 StatusCode::NOT_FOUND,
                 "Page not found",
                 "There is nothing at this address. The exam list and the certification path are good places to start.",
+            ),
+            WebError::SignInRequired => (
+                StatusCode::UNAUTHORIZED,
+                "Sign in to continue",
+                "This page is for signed-in accounts. Sign in from the Account page and come back.",
+            ),
+            WebError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "Not for this account",
+                "This page is for authors or administrators. Your account does not have that role.",
             ),
             WebError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");

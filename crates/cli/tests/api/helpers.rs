@@ -14,7 +14,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     db: Option<TestDatabase>,
     content: Option<tempfile::TempDir>,
-    args: ServeArgs,
+    pub args: ServeArgs,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }

@@ -9,4 +9,5 @@ mod plan;
 mod questions;
 mod runner;
 mod security;
+mod staff;
 mod startup;

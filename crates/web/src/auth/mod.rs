@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod backend;
 pub mod password;
+pub mod roles;
 pub mod sessions;
 
 pub use backend::{Backend, Credentials, User};

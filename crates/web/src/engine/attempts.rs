@@ -173,6 +173,8 @@ pub struct ReviewedOption {
 pub struct ReviewedItem {
     pub n: usize,
     pub id: String,
+    /// The revision answered (for reporting a problem with exactly what was seen).
+    pub revision: String,
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub domain: u8,
@@ -873,6 +875,7 @@ fn review(
     ReviewedItem {
         n,
         id: question.id.to_string(),
+        revision: item.hash.clone(),
         kind: kind_name(part.kind),
         domain: item.domain,
         task: format!("{}.{}", item.domain, item.task),

@@ -36,6 +36,8 @@ struct AccountPage {
     email: String,
     errors: BTreeMap<&'static str, String>,
     notice: String,
+    /// The reporter's question reports with the authors' answers.
+    reports: Vec<getmycert_store::ReportRow>,
 }
 
 impl AccountPage {
@@ -56,6 +58,7 @@ fn render(
         email: email.to_owned(),
         errors,
         notice: notice.to_owned(),
+        reports: Vec::new(),
     }
 }
 
@@ -85,8 +88,18 @@ fn failed(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-async fn page(session: AuthSession) -> AccountPage {
-    render(session.user.as_ref(), "", BTreeMap::new(), "")
+async fn page(
+    State(state): State<AppState>,
+    session: AuthSession,
+    crate::identity::Identity(me): crate::identity::Identity,
+) -> Result<AccountPage, WebError> {
+    let mut page = render(session.user.as_ref(), "", BTreeMap::new(), "");
+    page.reports = state
+        .store
+        .reports_by(&me)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(page)
 }
 
 async fn sign_up(

@@ -9,6 +9,7 @@ mod health;
 mod home;
 mod plan;
 mod questions;
+mod staff;
 
 use axum::Router;
 
@@ -23,6 +24,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(questions::router())
         .merge(attempts::router())
         .merge(account::router())
+        .merge(staff::router())
         .merge(health::router())
         .merge(assets::router())
         .fallback(crate::error::not_found)
