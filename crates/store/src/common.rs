@@ -394,6 +394,59 @@ macro_rules! impl_store {
             .ok_or(crate::StoreError::NotFound)
         }
 
+        async fn throttle_blocked(&self, key: &str, now: i64) -> Result<Option<i64>, crate::StoreError> {
+            let until: Option<i64> = sqlx::query_scalar("SELECT blocked_until FROM throttle WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+            Ok(until.filter(|u| *u > now).map(|u| u - now))
+        }
+
+        async fn throttle_hit(
+            &self,
+            key: &str,
+            now: i64,
+            threshold: i64,
+            window: i64,
+            base: i64,
+            max: i64,
+        ) -> Result<i64, crate::StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let row: Option<(i64, i64)> =
+                sqlx::query_as("SELECT failures, updated_at FROM throttle WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let failures = match row {
+                Some((n, at)) if now - at < window => n + 1,
+                _ => 1,
+            };
+            let blocked_for = if failures >= threshold {
+                let doublings = (failures - threshold).min(20) as u32;
+                base.saturating_mul(1_i64 << doublings).min(max)
+            } else {
+                0
+            };
+            sqlx::query(
+                "INSERT INTO throttle (key, failures, blocked_until, updated_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,
+                   blocked_until = excluded.blocked_until, updated_at = excluded.updated_at",
+            )
+            .bind(key)
+            .bind(failures)
+            .bind(now + blocked_for)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(blocked_for)
+        }
+
+        async fn throttle_reset(&self, key: &str) -> Result<(), crate::StoreError> {
+            sqlx::query("DELETE FROM throttle WHERE key = $1").bind(key).execute(&self.pool).await?;
+            Ok(())
+        }
+
         async fn create_report(&self, r: &crate::ReportRow) -> Result<(), crate::StoreError> {
             sqlx::query(
                 "INSERT INTO reports (id, question_id, revision, reporter, body, created_at, status, resolution)

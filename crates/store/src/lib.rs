@@ -162,6 +162,25 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// The account with this id.
     async fn user(&self, id: &str) -> Result<UserRow, StoreError>;
 
+    /// Seconds until `key` is unblocked, if it is blocked at `now` (unix seconds).
+    async fn throttle_blocked(&self, key: &str, now: i64) -> Result<Option<i64>, StoreError>;
+
+    /// Counts one event for `key`; from the `threshold`-th event within `window` seconds the
+    /// key is blocked for `base` seconds, doubling with each further event up to `max`.
+    /// Returns the seconds the key is now blocked for (0 when not blocked).
+    async fn throttle_hit(
+        &self,
+        key: &str,
+        now: i64,
+        threshold: i64,
+        window: i64,
+        base: i64,
+        max: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// Forgets `key` (a successful sign-in clears the account's failures).
+    async fn throttle_reset(&self, key: &str) -> Result<(), StoreError>;
+
     /// Stores a question report.
     async fn create_report(&self, report: &ReportRow) -> Result<(), StoreError>;
 

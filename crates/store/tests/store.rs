@@ -773,3 +773,66 @@ mod account_lifecycle {
         ));
     }
 }
+
+mod throttle {
+    use std::sync::Arc;
+
+    use getmycert_store::Store;
+
+    store_tests!(failures_block_with_growing_back_off_and_reset);
+
+    async fn failures_block_with_growing_back_off_and_reset(store: Arc<dyn Store>, _url: &str) {
+        let key = "signin-account:ana@example.com";
+        for t in 0..4 {
+            assert_eq!(
+                store
+                    .throttle_hit(key, 1000 + t, 5, 3600, 30, 3600)
+                    .await
+                    .expect("hit"),
+                0
+            );
+        }
+        assert_eq!(
+            store.throttle_blocked(key, 1004).await.expect("check"),
+            None
+        );
+        assert_eq!(
+            store
+                .throttle_hit(key, 1004, 5, 3600, 30, 3600)
+                .await
+                .expect("5th"),
+            30
+        );
+        assert_eq!(
+            store.throttle_blocked(key, 1010).await.expect("check"),
+            Some(24)
+        );
+        assert_eq!(
+            store
+                .throttle_hit(key, 1040, 5, 3600, 30, 3600)
+                .await
+                .expect("6th"),
+            60
+        );
+        assert_eq!(
+            store.throttle_blocked(key, 1100).await.expect("expired"),
+            None
+        );
+        // A quiet hour starts the count again.
+        assert_eq!(
+            store
+                .throttle_hit(key, 1040 + 3600, 5, 3600, 30, 3600)
+                .await
+                .expect("later"),
+            0
+        );
+        store.throttle_reset(key).await.expect("reset");
+        assert_eq!(
+            store
+                .throttle_blocked(key, 1040 + 3600)
+                .await
+                .expect("check"),
+            None
+        );
+    }
+}

@@ -17,6 +17,10 @@ pub const COOKIE_NAME: &str = "gmc_id";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity(pub String);
 
+/// The peer address of the request (the proxy's when behind one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientIp(pub String);
+
 /// The guest identity of this browser, signed in or not (for adopting its history).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Guest(pub String);
@@ -56,6 +60,11 @@ pub async fn identify(
         .extensions()
         .get::<crate::auth::AuthSession>()
         .and_then(|session| session.user.as_ref().map(|u| u.id.clone()));
+    let ip = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+    request.extensions_mut().insert(ClientIp(ip));
     request.extensions_mut().insert(Guest(id.clone()));
     request
         .extensions_mut()
@@ -70,6 +79,18 @@ pub async fn identify(
         }
     }
     response
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = (StatusCode, &'static str);
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<ClientIp>()
+            .cloned()
+            .unwrap_or_else(|| ClientIp("unknown".into())))
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Guest {

@@ -330,3 +330,104 @@ async fn the_account_pages_sign_up_change_the_password_export_and_delete() {
     let (_, history) = app.json(&me, Method::GET, "/api/v1/attempts", None).await;
     assert_eq!(history.as_array().map(Vec::len), Some(0));
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_are_throttled_with_retry_after() {
+    let app = TestApp::spawn().await;
+    let client = TestApp::new_client();
+    let (status, _) = app
+        .json(
+            &client,
+            Method::POST,
+            "/api/v1/auth/register",
+            Some(json!({"email": "fay@example.com", "password": GOOD})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let attacker = TestApp::new_client();
+    let login = |password: &'static str| {
+        attacker
+            .post(format!("{}/api/v1/auth/login", app.address))
+            .json(&json!({"email": "fay@example.com", "password": password}))
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            login("wrong guess number")
+                .await
+                .expect("answered")
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let blocked = login(GOOD).await.expect("answered");
+    assert_eq!(
+        blocked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits out the block"
+    );
+    let retry: u64 = blocked
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=30).contains(&retry), "{retry}");
+    // Another account from the same address is not blocked by this one's failures.
+    let (status, _) = app
+        .json(
+            &TestApp::new_client(),
+            Method::POST,
+            "/api/v1/auth/register",
+            Some(json!({"email": "gus@example.com", "password": GOOD})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = app
+        .json(
+            &TestApp::new_client(),
+            Method::POST,
+            "/api/v1/auth/login",
+            Some(json!({"email": "gus@example.com", "password": GOOD})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn sign_ups_from_one_address_are_limited() {
+    let app = TestApp::spawn().await;
+    for i in 0..9 {
+        let (status, body) = app
+            .json(
+                &TestApp::new_client(),
+                Method::POST,
+                "/api/v1/auth/register",
+                Some(json!({"email": format!("u{i}@example.com"), "password": GOOD})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, body) = app
+        .json(
+            &TestApp::new_client(),
+            Method::POST,
+            "/api/v1/auth/register",
+            Some(json!({"email": "u9@example.com", "password": GOOD})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "the tenth sign-up in an hour still passes: {body}"
+    );
+    let (status, body) = app
+        .json(
+            &TestApp::new_client(),
+            Method::POST,
+            "/api/v1/auth/register",
+            Some(json!({"email": "u10@example.com", "password": GOOD})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+}

@@ -13,7 +13,7 @@ use super::{ApiError, ErrorBody};
 use crate::AppState;
 use crate::auth::accounts::{self, AccountError};
 use crate::auth::{AuthSession, User};
-use crate::identity::Guest;
+use crate::identity::{ClientIp, Guest};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -65,9 +65,22 @@ impl From<AccountError> for ApiError {
             }
             AccountError::Taken => ApiError(StatusCode::CONFLICT, e.to_string()),
             AccountError::WrongCredentials => ApiError(StatusCode::UNAUTHORIZED, e.to_string()),
+            AccountError::Throttled(_) => ApiError(StatusCode::TOO_MANY_REQUESTS, e.to_string()),
             AccountError::Internal(cause) => internal(cause),
         }
     }
+}
+
+/// 429 with `Retry-After`.
+fn too_many(wait: i64) -> Response {
+    let message = AccountError::Throttled(wait).to_string();
+    let mut response = ApiError(StatusCode::TOO_MANY_REQUESTS, message).into_response();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&wait.max(1).to_string()) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, value);
+    }
+    response
 }
 
 fn form(payload: Result<Json<SignUp>, JsonRejection>) -> Result<SignUp, ApiError> {
@@ -84,10 +97,16 @@ async fn register(
     State(state): State<AppState>,
     mut session: AuthSession,
     guest: Guest,
+    ip: ClientIp,
     payload: Result<Json<SignUp>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let f = form(payload)?;
-    let user = accounts::sign_up(&state, &mut session, &guest, &f.email, &f.password).await?;
+    let user =
+        match accounts::sign_up(&state, &mut session, &guest, &ip, &f.email, &f.password).await {
+            Ok(user) => user,
+            Err(AccountError::Throttled(wait)) => return Ok(too_many(wait)),
+            Err(e) => return Err(e.into()),
+        };
     Ok((StatusCode::CREATED, Json(Me::from(&user))).into_response())
 }
 
@@ -98,10 +117,16 @@ async fn login(
     State(state): State<AppState>,
     mut session: AuthSession,
     guest: Guest,
+    ip: ClientIp,
     payload: Result<Json<SignUp>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let f = form(payload)?;
-    let user = accounts::sign_in(&state, &mut session, &guest, &f.email, &f.password).await?;
+    let user =
+        match accounts::sign_in(&state, &mut session, &guest, &ip, &f.email, &f.password).await {
+            Ok(user) => user,
+            Err(AccountError::Throttled(wait)) => return Ok(too_many(wait)),
+            Err(e) => return Err(e.into()),
+        };
     Ok(Json(Me::from(&user)).into_response())
 }
 

@@ -8,7 +8,7 @@ use getmycert_store::{StoreError, UserRow};
 use super::backend::normalize_email;
 use super::{AuthSession, Credentials, User, password};
 use crate::AppState;
-use crate::identity::Guest;
+use crate::identity::{ClientIp, Guest};
 
 /// Why an account operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +20,9 @@ pub enum AccountError {
     Taken,
     #[error("wrong email or password")]
     WrongCredentials,
+    /// Too many attempts: try again after this many seconds.
+    #[error("too many attempts; try again in {} minute(s)", (.0 + 59) / 60)]
+    Throttled(i64),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -59,14 +62,62 @@ async fn adopt(state: &AppState, guest: &Guest, user: &User) {
     }
 }
 
+/// Sign-in failures per account before a block: 5 within an hour, then 30 s doubling to 1 h.
+const ACCOUNT_LIMIT: (i64, i64, i64, i64) = (5, 3600, 30, 3600);
+/// Sign-in failures per address: 20 within an hour, then 60 s doubling to 1 h.
+const IP_LIMIT: (i64, i64, i64, i64) = (20, 3600, 60, 3600);
+/// Sign-ups per address: 10 within an hour, then 10 min doubling to 1 h.
+const SIGNUP_LIMIT: (i64, i64, i64, i64) = (10, 3600, 600, 3600);
+
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Refuses when any of `keys` is blocked, naming the longest wait.
+async fn check_blocked(state: &AppState, keys: &[String]) -> Result<(), AccountError> {
+    let mut wait = 0;
+    for key in keys {
+        if let Some(s) = state
+            .store
+            .throttle_blocked(key, now())
+            .await
+            .map_err(internal)?
+        {
+            wait = wait.max(s);
+        }
+    }
+    if wait > 0 {
+        Err(AccountError::Throttled(wait))
+    } else {
+        Ok(())
+    }
+}
+
+async fn hit(
+    state: &AppState,
+    key: &str,
+    (threshold, window, base, max): (i64, i64, i64, i64),
+) -> Result<(), AccountError> {
+    state
+        .store
+        .throttle_hit(key, now(), threshold, window, base, max)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
 /// Creates an account, signs it in (new session id) and adopts the guest's history.
 pub async fn sign_up(
     state: &AppState,
     session: &mut AuthSession,
     guest: &Guest,
+    ip: &ClientIp,
     email: &str,
     secret: &str,
 ) -> Result<User, AccountError> {
+    let signup_key = format!("signup-ip:{}", ip.0);
+    check_blocked(state, std::slice::from_ref(&signup_key)).await?;
+    hit(state, &signup_key, SIGNUP_LIMIT).await?;
     let email = normalize_email(email);
     if let Some(problem) = email_problem(&email) {
         return Err(AccountError::Invalid("email", problem.into()));
@@ -98,17 +149,30 @@ pub async fn sign_in(
     state: &AppState,
     session: &mut AuthSession,
     guest: &Guest,
+    ip: &ClientIp,
     email: &str,
     secret: &str,
 ) -> Result<User, AccountError> {
-    let user = session
+    let account_key = format!("signin-account:{}", normalize_email(email));
+    let ip_key = format!("signin-ip:{}", ip.0);
+    check_blocked(state, &[account_key.clone(), ip_key.clone()]).await?;
+    let found = session
         .authenticate(Credentials {
             email: email.to_owned(),
             password: secret.to_owned(),
         })
         .await
-        .map_err(internal)?
-        .ok_or(AccountError::WrongCredentials)?;
+        .map_err(internal)?;
+    let Some(user) = found else {
+        hit(state, &account_key, ACCOUNT_LIMIT).await?;
+        hit(state, &ip_key, IP_LIMIT).await?;
+        return Err(AccountError::WrongCredentials);
+    };
+    state
+        .store
+        .throttle_reset(&account_key)
+        .await
+        .map_err(internal)?;
     session.login(&user).await.map_err(internal)?;
     adopt(state, guest, &user).await;
     Ok(user)

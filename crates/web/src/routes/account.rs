@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 
 use crate::auth::accounts::{self, AccountError};
 use crate::auth::{AuthSession, User};
-use crate::identity::Guest;
+use crate::identity::{ClientIp, Guest};
 use crate::views::Nav;
 use crate::{AppState, WebError};
 
@@ -81,6 +81,19 @@ fn failed(
 ) -> Result<Response, WebError> {
     let (field, message) = match e {
         AccountError::Invalid(field, message) => (field, message),
+        AccountError::Throttled(wait) => {
+            let page = render(
+                user,
+                email,
+                BTreeMap::from([(default_field, e.to_string())]),
+                "",
+            );
+            let mut response = (StatusCode::TOO_MANY_REQUESTS, page).into_response();
+            if let Ok(value) = axum::http::HeaderValue::from_str(&wait.max(1).to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return Ok(response);
+        }
         AccountError::Taken | AccountError::WrongCredentials => (default_field, e.to_string()),
         AccountError::Internal(cause) => return Err(WebError::Internal(cause)),
     };
@@ -106,6 +119,7 @@ async fn sign_up(
     State(state): State<AppState>,
     mut session: AuthSession,
     guest: Guest,
+    ip: ClientIp,
     body: String,
 ) -> Result<Response, WebError> {
     let f = fields(&body);
@@ -113,6 +127,7 @@ async fn sign_up(
         &state,
         &mut session,
         &guest,
+        &ip,
         field(&f, "email"),
         field(&f, "password"),
     )
@@ -127,6 +142,7 @@ async fn sign_in(
     State(state): State<AppState>,
     mut session: AuthSession,
     guest: Guest,
+    ip: ClientIp,
     body: String,
 ) -> Result<Response, WebError> {
     let f = fields(&body);
@@ -134,6 +150,7 @@ async fn sign_in(
         &state,
         &mut session,
         &guest,
+        &ip,
         field(&f, "email"),
         field(&f, "password"),
     )
