@@ -97,3 +97,59 @@ async fn cross_origin_state_changes_are_refused() {
         "the site's own forms still work"
     );
 }
+
+#[tokio::test]
+async fn api_writes_are_rate_limited_per_identity() {
+    let app = TestApp::spawn_with_bank().await;
+    let busy = TestApp::new_client();
+    let (status, started) = app
+        .json(
+            &busy,
+            reqwest::Method::POST,
+            "/api/v1/attempts",
+            Some(serde_json::json!({"exam": "AIF-C01", "mode": "practice", "count": 5})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let path = format!(
+        "{}/api/v1/attempts/{}/items/1/response",
+        app.address,
+        started["id"].as_str().expect("id")
+    );
+    let mut limited = None;
+    for _ in 0..400 {
+        let response = busy
+            .put(&path)
+            .json(&serde_json::json!({"flagged": true}))
+            .send()
+            .await
+            .expect("answered");
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(response);
+            break;
+        }
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let limited = limited.expect("a burst of writes is limited");
+    assert!(
+        limited.headers().get("retry-after").is_some()
+            || limited.headers().get("x-ratelimit-after").is_some()
+    );
+    // Another identity is not affected, and reads are not limited.
+    let calm = TestApp::new_client();
+    let (status, _) = app
+        .json(
+            &calm,
+            reqwest::Method::POST,
+            "/api/v1/attempts",
+            Some(serde_json::json!({"exam": "AIF-C01", "mode": "practice", "count": 5})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let view = busy
+        .get(format!("{}/api/v1/attempts", app.address))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(view.status(), StatusCode::OK);
+}

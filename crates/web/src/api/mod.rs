@@ -35,11 +35,46 @@ pub struct ErrorBody {
     pub error: String,
 }
 
+/// Writes one identity may make: a burst of this many…
+pub const WRITE_BURST: u32 = 120;
+/// …then one more every this many milliseconds (10 a second).
+pub const WRITE_EVERY_MS: u64 = 100;
+
+/// Rate limits API writes per identity (account or guest), as set by the identity middleware.
+#[derive(Debug, Clone, Copy)]
+struct ByIdentity;
+
+impl tower_governor::key_extractor::KeyExtractor for ByIdentity {
+    type Key = String;
+
+    fn extract<T>(
+        &self,
+        req: &axum::http::Request<T>,
+    ) -> Result<String, tower_governor::GovernorError> {
+        req.extensions()
+            .get::<crate::identity::Identity>()
+            .map(|i| i.0.clone())
+            .ok_or(tower_governor::GovernorError::UnableToExtractKey)
+    }
+}
+
 /// The `/api/v1` routes and `/api/v1/openapi.json`, generated from the handlers' annotations.
 pub(crate) fn router() -> Router<AppState> {
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", attempts::router().merge(auth::router()))
         .split_for_parts();
+    let limits = tower_governor::governor::GovernorConfigBuilder::default()
+        .per_millisecond(WRITE_EVERY_MS)
+        .burst_size(WRITE_BURST)
+        .methods(vec![
+            axum::http::Method::POST,
+            axum::http::Method::PUT,
+            axum::http::Method::DELETE,
+        ])
+        .key_extractor(ByIdentity)
+        .finish()
+        .expect("static, non-zero rate limits");
+    let router = router.layer(tower_governor::GovernorLayer::new(limits));
     let document = Arc::new(openapi);
     router.route(
         "/api/v1/openapi.json",
