@@ -65,8 +65,19 @@ async fn sign_up_checks_the_email_and_the_password_strength() {
 }
 
 #[tokio::test]
-async fn sign_in_rotates_the_session_and_sign_out_ends_it() {
-    let app = TestApp::spawn().await;
+async fn sign_in_rotates_the_session_and_sign_out_ends_it_on_sqlite() {
+    sign_in_rotates_the_session_and_sign_out_ends_it(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn sign_in_rotates_the_session_and_sign_out_ends_it_on_postgres() {
+    let Some(app) = TestApp::spawn_postgres().await else {
+        return;
+    };
+    sign_in_rotates_the_session_and_sign_out_ends_it(app).await;
+}
+
+async fn sign_in_rotates_the_session_and_sign_out_ends_it(app: TestApp) {
     let client = TestApp::new_client();
     let register = client
         .post(format!("{}/api/v1/auth/register", app.address))
@@ -137,8 +148,19 @@ async fn sign_in_rotates_the_session_and_sign_out_ends_it() {
 }
 
 #[tokio::test]
-async fn a_guest_keeps_its_history_when_it_signs_up_and_signs_in() {
-    let app = TestApp::spawn_with_bank().await;
+async fn a_guest_keeps_its_history_when_it_signs_up_and_signs_in_on_sqlite() {
+    a_guest_keeps_its_history_when_it_signs_up_and_signs_in(TestApp::spawn_with_bank().await).await;
+}
+
+#[tokio::test]
+async fn a_guest_keeps_its_history_when_it_signs_up_and_signs_in_on_postgres() {
+    let Some(app) = TestApp::spawn_postgres_with_bank().await else {
+        return;
+    };
+    a_guest_keeps_its_history_when_it_signs_up_and_signs_in(app).await;
+}
+
+async fn a_guest_keeps_its_history_when_it_signs_up_and_signs_in(app: TestApp) {
     let client = TestApp::new_client();
     let (status, started) = app
         .json(

@@ -41,6 +41,17 @@ impl TestApp {
         Self::spawn_with(db, content_copy()).await
     }
 
+    /// The app over a fresh PostgreSQL database serving the repository's whole bank.
+    pub async fn spawn_postgres_with_bank() -> Option<Self> {
+        let db = TestDatabase::postgres().await?;
+        let content = tempfile::tempdir().expect("a temporary directory");
+        getmycert_content::testing::copy_tree(
+            &getmycert_content::testing::repository_content(),
+            content.path(),
+        );
+        Some(Self::spawn_with(db, content).await)
+    }
+
     /// The app over SQLite serving the repository's whole bank.
     pub async fn spawn_with_bank() -> Self {
         let content = tempfile::tempdir().expect("a temporary directory");

@@ -182,3 +182,96 @@ fn the_default_database_is_created_on_first_run_and_sigterm_stops_gracefully() {
     let status = child.wait().expect("the server exits");
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
+
+#[tokio::test]
+async fn no_password_hash_or_session_id_reaches_the_logs() {
+    let content = content_copy();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = std::fs::File::create(dir.path().join("log.txt")).expect("log file");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut child = binary()
+        .args([
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--log-level",
+            "trace",
+        ])
+        .arg("--content-dir")
+        .arg(content.path())
+        .arg("--database-url")
+        .arg(format!("sqlite://{}/db.sqlite", dir.path().display()))
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("the binary starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    while client.get(format!("{base}/healthz")).send().await.is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server never answered"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let secret = "zebra quartz lantern meadow 77";
+    let body = serde_json::json!({"email": "log@example.com", "password": secret});
+    let response = client
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&body)
+        .send()
+        .await
+        .expect("register");
+    let session = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            c.strip_prefix("gmc_session=")
+                .and_then(|c| c.split(';').next())
+        })
+        .expect("a session cookie")
+        .to_owned();
+    client
+        .post(format!("{base}/api/v1/auth/logout"))
+        .send()
+        .await
+        .expect("logout");
+    let wrong = serde_json::json!({"email": "log@example.com", "password": "not the one at all"});
+    client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&wrong)
+        .send()
+        .await
+        .expect("bad login");
+    client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&body)
+        .send()
+        .await
+        .expect("login");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    child.wait().expect("exit");
+    let logs = std::fs::read_to_string(dir.path().join("log.txt")).expect("read the log");
+    assert!(
+        logs.len() > 1000,
+        "trace logging was on: {} bytes",
+        logs.len()
+    );
+    for secret_text in [secret, "not the one at all", "$argon2id$", session.as_str()] {
+        assert!(
+            !logs.contains(secret_text),
+            "`{secret_text}` appears in the logs"
+        );
+    }
+}

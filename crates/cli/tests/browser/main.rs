@@ -244,3 +244,118 @@ async fn a_candidate_sits_a_simulation_by_keyboard_reloads_and_reads_the_report(
     screenshot(&client, "05-report").await;
     client.close().await.expect("close the browser");
 }
+
+async fn fill(client: &Client, css: &str, value: &str) {
+    let field = client.find(Locator::Css(css)).await.expect(css);
+    field.clear().await.expect("clear");
+    field.send_keys(value).await.expect("type");
+}
+
+#[tokio::test]
+async fn sign_up_practise_sign_out_sign_in_and_find_the_history() {
+    let Some(driver) = driver() else { return };
+    let app = TestApp::spawn_with_bank().await;
+    let client = browser(&driver).await;
+    client
+        .goto(&format!("{}/account", app.address))
+        .await
+        .expect("account page");
+    fill(&client, "#up-email", "hana@example.com").await;
+    fill(
+        &client,
+        "#up-password",
+        "correct horse battery staple tango",
+    )
+    .await;
+    client
+        .find(Locator::XPath(
+            "//button[normalize-space()='Create my account']",
+        ))
+        .await
+        .expect("sign-up button")
+        .click()
+        .await
+        .expect("sign up");
+    wait_for_path(&client, "/account").await;
+    assert!(
+        text(&client, "main")
+            .await
+            .contains("Signed in as hana@example.com")
+    );
+    screenshot(&client, "10-signed-up").await;
+
+    client
+        .goto(&format!("{}/practice", app.address))
+        .await
+        .expect("practice");
+    client
+        .find(Locator::XPath(
+            "//button[normalize-space()='Start practising']",
+        ))
+        .await
+        .expect("start practising")
+        .click()
+        .await
+        .expect("start");
+    wait_for_path(&client, "/items/1").await;
+    press(&client, 'r').await;
+    wait_for_path(&client, "/review").await;
+
+    client
+        .goto(&format!("{}/account", app.address))
+        .await
+        .expect("account");
+    client
+        .find(Locator::XPath("//button[normalize-space()='Sign out']"))
+        .await
+        .expect("sign-out button")
+        .click()
+        .await
+        .expect("sign out");
+    wait_for_path(&client, "/account").await;
+    client
+        .goto(&format!("{}/practice", app.address))
+        .await
+        .expect("practice as guest");
+    assert!(text(&client, "#history").await.contains("Your sessions"));
+    assert!(
+        client
+            .find_all(Locator::Css("section[aria-labelledby=history] tbody tr"))
+            .await
+            .expect("rows")
+            .is_empty(),
+        "signed out: no history"
+    );
+
+    client
+        .goto(&format!("{}/account", app.address))
+        .await
+        .expect("account");
+    fill(&client, "#in-email", "hana@example.com").await;
+    fill(
+        &client,
+        "#in-password",
+        "correct horse battery staple tango",
+    )
+    .await;
+    client
+        .find(Locator::XPath("//button[normalize-space()='Sign in']"))
+        .await
+        .expect("sign-in button")
+        .click()
+        .await
+        .expect("sign in");
+    wait_for_path(&client, "/practice").await;
+    let rows = client
+        .find_all(Locator::Css("section[aria-labelledby=history] tbody tr"))
+        .await
+        .expect("rows");
+    assert_eq!(
+        rows.len(),
+        1,
+        "the practice set is in the account's history"
+    );
+    assert!(rows[0].text().await.expect("row").contains("In progress"));
+    screenshot(&client, "11-history-after-sign-in").await;
+    client.close().await.expect("close the browser");
+}
