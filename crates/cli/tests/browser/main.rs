@@ -245,6 +245,19 @@ async fn a_candidate_sits_a_simulation_by_keyboard_reloads_and_reads_the_report(
     client.close().await.expect("close the browser");
 }
 
+/// Waits until an element matching `css` is on the page (navigation by a form post keeps the
+/// same URL, so the URL alone cannot tell that the new page has arrived).
+async fn wait_for(client: &Client, css: &str) {
+    let started = Instant::now();
+    while client.find(Locator::Css(css)).await.is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "never saw {css}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn fill(client: &Client, css: &str, value: &str) {
     let field = client.find(Locator::Css(css)).await.expect(css);
     field.clear().await.expect("clear");
@@ -276,7 +289,7 @@ async fn sign_up_practise_sign_out_sign_in_and_find_the_history() {
         .click()
         .await
         .expect("sign up");
-    wait_for_path(&client, "/account").await;
+    wait_for(&client, "#new-password").await;
     assert!(
         text(&client, "main")
             .await
@@ -312,7 +325,7 @@ async fn sign_up_practise_sign_out_sign_in_and_find_the_history() {
         .click()
         .await
         .expect("sign out");
-    wait_for_path(&client, "/account").await;
+    wait_for(&client, "#in-email").await;
     client
         .goto(&format!("{}/practice", app.address))
         .await
