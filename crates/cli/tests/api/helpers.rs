@@ -62,13 +62,22 @@ impl TestApp {
         Self::spawn_with(TestDatabase::sqlite(), content).await
     }
 
+    /// The app as served behind a TLS-terminating proxy (`--https`).
+    pub async fn spawn_https() -> Self {
+        Self::launch(TestDatabase::sqlite(), content_copy(), true).await
+    }
+
     /// The app over `db` serving `content`.
     pub async fn spawn_with(db: TestDatabase, content: tempfile::TempDir) -> Self {
+        Self::launch(db, content, false).await
+    }
+
+    async fn launch(db: TestDatabase, content: tempfile::TempDir, https: bool) -> Self {
         let args = ServeArgs {
             addr: "127.0.0.1:0".into(),
             database_url: db.url.clone(),
             content_dir: Some(content.path().to_owned()),
-            https: false,
+            https,
         };
         let app = Application::build(&args)
             .await

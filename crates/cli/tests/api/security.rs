@@ -153,3 +153,38 @@ async fn api_writes_are_rate_limited_per_identity() {
         .expect("answered");
     assert_eq!(view.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn over_https_cookies_are_secure_and_hsts_is_sent() {
+    let app = TestApp::spawn_https().await;
+    let response = app
+        .client
+        .post(format!("{}/api/v1/auth/register", app.address))
+        .json(&serde_json::json!({"email": "tls@example.com", "password": "correct horse battery staple tango"}))
+        .send()
+        .await
+        .expect("answered");
+    assert!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .is_some_and(|v| v.to_str().unwrap_or("").contains("max-age=")),
+        "HSTS"
+    );
+    let cookies: Vec<&str> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        cookies.iter().any(|c| c.starts_with("gmc_session=")),
+        "{cookies:?}"
+    );
+    assert!(
+        cookies
+            .iter()
+            .all(|c| c.contains("Secure") && c.contains("HttpOnly")),
+        "{cookies:?}"
+    );
+}

@@ -358,6 +358,8 @@ struct RunnerPage {
 
 /// Practice feedback for one item.
 struct FeedbackView {
+    question_id: String,
+    revision: String,
     correct: bool,
     options: Vec<(String, String, String, bool)>,
     key: String,
@@ -387,6 +389,8 @@ fn key_text(item: &ReviewedItem) -> String {
 
 fn feedback_view(item: &ReviewedItem) -> FeedbackView {
     FeedbackView {
+        question_id: item.id.clone(),
+        revision: item.revision.clone(),
         correct: item.correct,
         options: item
             .options
