@@ -148,6 +148,11 @@ async fn a_simulation_through_the_pages_from_start_to_report() {
     assert!(report.contains("This is an estimate"));
     assert_eq!(count(&report, "class=\"card wide reviewed\""), 65);
     assert_eq!(
+        count(&report, "Report a problem with this question"),
+        65,
+        "every reviewed item can be reported"
+    );
+    assert_eq!(
         count(&report, "Needs improvement") + count(&report, "Meets competencies"),
         5
     );
@@ -228,6 +233,7 @@ async fn practice_shows_the_key_and_every_rationale_after_each_answer() {
         checked.contains("rel=\"noopener noreferrer\""),
         "references are listed"
     );
+    assert!(checked.contains("Report a problem with this question"));
 }
 
 #[tokio::test]
