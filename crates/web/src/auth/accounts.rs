@@ -178,6 +178,22 @@ pub async fn sign_in(
     Ok(user)
 }
 
+/// Whether `secret` is the signed-in account's password (same cost as a sign-in).
+async fn password_matches(
+    session: &AuthSession,
+    user: &User,
+    secret: &str,
+) -> Result<bool, AccountError> {
+    Ok(session
+        .authenticate(Credentials {
+            email: user.email.clone(),
+            password: secret.to_owned(),
+        })
+        .await
+        .map_err(internal)?
+        .is_some())
+}
+
 /// Changes the password after checking the current one; other sessions end (their stored
 /// password hash no longer matches) and this one continues under a new id.
 pub async fn change_password(
@@ -187,15 +203,7 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> Result<(), AccountError> {
-    let ok = session
-        .authenticate(Credentials {
-            email: user.email.clone(),
-            password: current.to_owned(),
-        })
-        .await
-        .map_err(internal)?
-        .is_some();
-    if !ok {
+    if !password_matches(session, user, current).await? {
         return Err(AccountError::Invalid(
             "current",
             "The current password is not right.".into(),
@@ -259,15 +267,7 @@ pub async fn delete(
     user: &User,
     secret: &str,
 ) -> Result<(), AccountError> {
-    let ok = session
-        .authenticate(Credentials {
-            email: user.email.clone(),
-            password: secret.to_owned(),
-        })
-        .await
-        .map_err(internal)?
-        .is_some();
-    if !ok {
+    if !password_matches(session, user, secret).await? {
         return Err(AccountError::Invalid(
             "confirm_password",
             "The password is not right; nothing was deleted.".into(),
