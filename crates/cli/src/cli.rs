@@ -56,10 +56,29 @@ pub enum Command {
         #[command(subcommand)]
         command: ContentCommand,
     },
+    /// Item response theory.
+    Irt {
+        #[command(subcommand)]
+        command: IrtCommand,
+    },
     /// Manage accounts (operators). Passwords are read from standard input, never from flags.
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IrtCommand {
+    /// Calibrates a 2PL model on a 0/1 response matrix (CSV: rows persons, columns items, an
+    /// empty cell when not answered).
+    Fit {
+        /// The CSV file.
+        #[arg(long)]
+        responses: PathBuf,
+        /// Print JSON: {items: [{a, b}], seconds, iterations, converged}.
+        #[arg(long)]
+        json: bool,
     },
 }
 

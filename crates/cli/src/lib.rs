@@ -4,5 +4,6 @@
 
 pub mod cli;
 pub mod content_cmd;
+pub mod irt_cmd;
 pub mod startup;
 pub mod user_cmd;

@@ -4,9 +4,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use getmycert::cli::{Cli, Command, ContentCommand};
+use getmycert::cli::{Cli, Command, ContentCommand, IrtCommand};
 use getmycert::startup::{Application, shutdown_signal};
-use getmycert::{content_cmd, user_cmd};
+use getmycert::{content_cmd, irt_cmd, user_cmd};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -28,6 +28,9 @@ fn main() -> ExitCode {
         Some(Command::Content {
             command: ContentCommand::Stats { dir, json },
         }) => content_cmd::stats(&dir, json),
+        Some(Command::Irt {
+            command: IrtCommand::Fit { responses, json },
+        }) => irt_cmd::fit(&responses, json),
         Some(Command::User { command }) => user_cmd::main(&cli.serve.database_url, command),
     }
 }

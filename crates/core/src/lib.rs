@@ -6,6 +6,7 @@ pub mod draw;
 pub mod exam;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
+pub mod irt;
 pub mod plan;
 pub mod question;
 pub mod scoring;

@@ -275,3 +275,91 @@ async fn no_password_hash_or_session_id_reaches_the_logs() {
         );
     }
 }
+
+/// A deterministic uniform number in [0, 1) from a counter (splitmix64).
+fn uniform(counter: u64) -> f64 {
+    let mut z = counter.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (z ^ (z >> 31)) as f64 / u64::MAX as f64
+}
+
+#[test]
+fn irt_fit_calibrates_a_csv_and_refuses_a_broken_one() {
+    use getmycert_core::irt::ItemParams;
+    let truth: Vec<ItemParams> = (0..10)
+        .map(|j| ItemParams {
+            a: 1.2,
+            b: -1.8 + 0.4 * j as f64,
+        })
+        .collect();
+    let mut csv = String::new();
+    for person in 0..1500u64 {
+        // Ability from an inverse-logistic transform of a uniform draw (close to N(0, 1.7²)).
+        let u = uniform(person * 1000).clamp(1e-6, 1.0 - 1e-6);
+        let theta = (u / (1.0 - u)).ln() / 1.7;
+        let row: Vec<&str> = truth
+            .iter()
+            .enumerate()
+            .map(|(j, item)| {
+                let draw = uniform(person * 1000 + 1 + j as u64);
+                if draw < 0.1 {
+                    ""
+                } else if uniform(person * 1000 + 500 + j as u64) < item.p(theta) {
+                    "1"
+                } else {
+                    "0"
+                }
+            })
+            .collect();
+        csv.push_str(&row.join(","));
+        csv.push('\n');
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("responses.csv");
+    std::fs::write(&file, csv).expect("write");
+    let out = binary()
+        .args(["irt", "fit", "--json", "--responses"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fit: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(fit["converged"], true);
+    assert!(fit["seconds"].as_f64().is_some() && fit["iterations"].as_u64().is_some());
+    let b: Vec<f64> = fit["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["b"].as_f64().expect("b"))
+        .collect();
+    assert_eq!(b.len(), 10);
+    assert!(
+        b.windows(2).all(|w| w[0] < w[1]),
+        "difficulties keep their order: {b:?}"
+    );
+
+    let broken = dir.path().join("broken.csv");
+    std::fs::write(&broken, "1,0,1\n0,1\n").expect("write");
+    let out = binary()
+        .args(["irt", "fit", "--responses"])
+        .arg(&broken)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2 has 2 values but line 1 has 3"));
+    std::fs::write(&broken, "1,0,2\n").expect("write");
+    let out = binary()
+        .args(["irt", "fit", "--responses"])
+        .arg(&broken)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("line 1, column 3: `2` is not 0, 1 or empty")
+    );
+}
