@@ -27,40 +27,19 @@ async fn sign_up_checks_the_email_and_the_password_strength() {
         ("ana@example.com", "short", 422, "at least 10 characters"),
         ("ana@example.com", "password1234", 422, "too easy to guess"),
     ] {
-        let (got, body) = app
-            .json(
-                &client,
-                Method::POST,
-                "/api/v1/auth/register",
-                Some(json!({"email": email, "password": password})),
-            )
-            .await;
+        let (got, body) = app.register(&client, email, password).await;
         assert_eq!(got.as_u16(), status, "{email}/{password}: {body}");
         assert!(
             body["error"].as_str().expect("error").contains(message),
             "{body}"
         );
     }
-    let (status, me) = app
-        .json(
-            &client,
-            Method::POST,
-            "/api/v1/auth/register",
-            Some(json!({"email": " Ana@Example.com ", "password": GOOD})),
-        )
-        .await;
+    let (status, me) = app.register(&client, " Ana@Example.com ", GOOD).await;
     assert_eq!(status, StatusCode::CREATED, "{me}");
     assert_eq!(me["email"], "ana@example.com");
     assert_eq!(me["role"], "learner");
     let other = TestApp::new_client();
-    let (status, body) = app
-        .json(
-            &other,
-            Method::POST,
-            "/api/v1/auth/register",
-            Some(json!({"email": "ana@example.com", "password": GOOD})),
-        )
-        .await;
+    let (status, body) = app.register(&other, "ana@example.com", GOOD).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
 }
 
@@ -108,14 +87,7 @@ async fn sign_in_rotates_the_session_and_sign_out_ends_it(app: TestApp) {
         ("bo@example.com", "wrong password entirely"),
         ("nobody@example.com", GOOD),
     ] {
-        let (status, body) = app
-            .json(
-                &client,
-                Method::POST,
-                "/api/v1/auth/login",
-                Some(json!({"email": email, "password": password})),
-            )
-            .await;
+        let (status, body) = app.login(&client, email, password).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(
             body["error"], "wrong email or password",
@@ -171,14 +143,7 @@ async fn a_guest_keeps_its_history_when_it_signs_up_and_signs_in(app: TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, _) = app
-        .json(
-            &client,
-            Method::POST,
-            "/api/v1/auth/register",
-            Some(json!({"email": "cy@example.com", "password": GOOD})),
-        )
-        .await;
+    let (status, _) = app.register(&client, "cy@example.com", GOOD).await;
     assert_eq!(status, StatusCode::CREATED);
     let (_, history) = app
         .json(&client, Method::GET, "/api/v1/attempts", None)
@@ -197,13 +162,7 @@ async fn a_guest_keeps_its_history_when_it_signs_up_and_signs_in(app: TestApp) {
         Some(0),
         "signed out, the browser is a guest again"
     );
-    app.json(
-        &client,
-        Method::POST,
-        "/api/v1/auth/login",
-        Some(json!({"email": "cy@example.com", "password": GOOD})),
-    )
-    .await;
+    app.login(&client, "cy@example.com", GOOD).await;
     let (_, again) = app
         .json(&client, Method::GET, "/api/v1/attempts", None)
         .await;
@@ -226,14 +185,7 @@ async fn sessions_are_shared_by_instances_on_one_database_on_postgres() {
 async fn shared_sessions(app: TestApp) {
     let other = app.second_instance().await;
     let client = TestApp::new_client();
-    let (status, _) = app
-        .json(
-            &client,
-            Method::POST,
-            "/api/v1/auth/register",
-            Some(json!({"email": "di@example.com", "password": GOOD})),
-        )
-        .await;
+    let (status, _) = app.register(&client, "di@example.com", GOOD).await;
     assert_eq!(status, StatusCode::CREATED);
     let me = client
         .get(format!("{other}/api/v1/me"))
@@ -316,14 +268,7 @@ async fn the_account_pages_sign_up_change_the_password_export_and_delete() {
         "this session continues after the change"
     );
     let other = TestApp::new_client();
-    let (status, _) = app
-        .json(
-            &other,
-            Method::POST,
-            "/api/v1/auth/login",
-            Some(json!({"email": "eve@example.com", "password": GOOD})),
-        )
-        .await;
+    let (status, _) = app.login(&other, "eve@example.com", GOOD).await;
     assert_eq!(
         status,
         StatusCode::UNAUTHORIZED,
@@ -340,14 +285,7 @@ async fn the_account_pages_sign_up_change_the_password_export_and_delete() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("are deleted"));
-    let (status, _) = app
-        .json(
-            &other,
-            Method::POST,
-            "/api/v1/auth/login",
-            Some(json!({"email": "eve@example.com", "password": new})),
-        )
-        .await;
+    let (status, _) = app.login(&other, "eve@example.com", new).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "the account is gone");
     let (_, history) = app.json(&me, Method::GET, "/api/v1/attempts", None).await;
     assert_eq!(history.as_array().map(Vec::len), Some(0));
@@ -357,14 +295,7 @@ async fn the_account_pages_sign_up_change_the_password_export_and_delete() {
 async fn repeated_wrong_passwords_are_throttled_with_retry_after() {
     let app = TestApp::spawn().await;
     let client = TestApp::new_client();
-    let (status, _) = app
-        .json(
-            &client,
-            Method::POST,
-            "/api/v1/auth/register",
-            Some(json!({"email": "fay@example.com", "password": GOOD})),
-        )
-        .await;
+    let (status, _) = app.register(&client, "fay@example.com", GOOD).await;
     assert_eq!(status, StatusCode::CREATED);
     let attacker = TestApp::new_client();
     let login = |password: &'static str| {
@@ -397,21 +328,11 @@ async fn repeated_wrong_passwords_are_throttled_with_retry_after() {
     assert!((1..=30).contains(&retry), "{retry}");
     // Another account from the same address is not blocked by this one's failures.
     let (status, _) = app
-        .json(
-            &TestApp::new_client(),
-            Method::POST,
-            "/api/v1/auth/register",
-            Some(json!({"email": "gus@example.com", "password": GOOD})),
-        )
+        .register(&TestApp::new_client(), "gus@example.com", GOOD)
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let (status, _) = app
-        .json(
-            &TestApp::new_client(),
-            Method::POST,
-            "/api/v1/auth/login",
-            Some(json!({"email": "gus@example.com", "password": GOOD})),
-        )
+        .login(&TestApp::new_client(), "gus@example.com", GOOD)
         .await;
     assert_eq!(status, StatusCode::OK);
 }
@@ -421,22 +342,12 @@ async fn sign_ups_from_one_address_are_limited() {
     let app = TestApp::spawn().await;
     for i in 0..9 {
         let (status, body) = app
-            .json(
-                &TestApp::new_client(),
-                Method::POST,
-                "/api/v1/auth/register",
-                Some(json!({"email": format!("u{i}@example.com"), "password": GOOD})),
-            )
+            .register(&TestApp::new_client(), format!("u{i}@example.com"), GOOD)
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
     let (status, body) = app
-        .json(
-            &TestApp::new_client(),
-            Method::POST,
-            "/api/v1/auth/register",
-            Some(json!({"email": "u9@example.com", "password": GOOD})),
-        )
+        .register(&TestApp::new_client(), "u9@example.com", GOOD)
         .await;
     assert_eq!(
         status,
@@ -444,12 +355,7 @@ async fn sign_ups_from_one_address_are_limited() {
         "the tenth sign-up in an hour still passes: {body}"
     );
     let (status, body) = app
-        .json(
-            &TestApp::new_client(),
-            Method::POST,
-            "/api/v1/auth/register",
-            Some(json!({"email": "u10@example.com", "password": GOOD})),
-        )
+        .register(&TestApp::new_client(), "u10@example.com", GOOD)
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
 }

@@ -158,6 +158,40 @@ impl TestApp {
         (status, value)
     }
 
+    /// `POST /api/v1/auth/register` with `client`.
+    pub async fn register<E: serde::Serialize>(
+        &self,
+        client: &reqwest::Client,
+        email: E,
+        password: &str,
+    ) -> (StatusCode, serde_json::Value) {
+        let body = serde_json::json!({"email": email, "password": password});
+        self.json(
+            client,
+            reqwest::Method::POST,
+            "/api/v1/auth/register",
+            Some(body),
+        )
+        .await
+    }
+
+    /// `POST /api/v1/auth/login` with `client`.
+    pub async fn login<E: serde::Serialize>(
+        &self,
+        client: &reqwest::Client,
+        email: E,
+        password: &str,
+    ) -> (StatusCode, serde_json::Value) {
+        let body = serde_json::json!({"email": email, "password": password});
+        self.json(
+            client,
+            reqwest::Method::POST,
+            "/api/v1/auth/login",
+            Some(body),
+        )
+        .await
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         let response = self
             .client

@@ -3,8 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use reqwest::{Method, StatusCode};
-use serde_json::json;
+use reqwest::StatusCode;
 
 use crate::helpers::TestApp;
 
@@ -41,14 +40,7 @@ fn user_cmd(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String) {
 
 async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
     let client = TestApp::new_client();
-    let (status, body) = app
-        .json(
-            &client,
-            Method::POST,
-            "/api/v1/auth/login",
-            Some(json!({"email": email, "password": GOOD})),
-        )
-        .await;
+    let (status, body) = app.login(&client, email, GOOD).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     client
 }
@@ -147,12 +139,7 @@ async fn operators_create_accounts_and_roles_gate_the_staff_pages() {
     );
     assert!(ok, "{out}");
     let (status, _) = app
-        .json(
-            &TestApp::new_client(),
-            Method::POST,
-            "/api/v1/auth/login",
-            Some(json!({"email": "lea@example.com", "password": GOOD})),
-        )
+        .login(&TestApp::new_client(), "lea@example.com", GOOD)
         .await;
     assert_eq!(
         status,
