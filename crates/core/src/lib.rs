@@ -9,6 +9,7 @@ pub mod fixtures;
 pub mod irt;
 pub mod plan;
 pub mod question;
+pub mod review;
 pub mod scoring;
 
 pub use exam::{
