@@ -161,14 +161,7 @@ async fn a_full_simulation_of_each_exam_with_a_bank_scores_and_reviews_every_ite
             )
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{early}");
-        let (status, report) = app
-            .json(
-                &client,
-                Method::POST,
-                &format!("/api/v1/attempts/{id}/submit"),
-                None,
-            )
-            .await;
+        let (status, report) = app.submit(&client, &id).await;
         assert_eq!(status, StatusCode::OK, "{report}");
         let scaled = report["scaled_score"].as_u64().expect("score");
         assert!((100..=1000).contains(&scaled));
@@ -212,14 +205,7 @@ async fn a_full_simulation_of_each_exam_with_a_bank_scores_and_reviews_every_ite
             )
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{late}");
-        let (status, _) = app
-            .json(
-                &client,
-                Method::POST,
-                &format!("/api/v1/attempts/{id}/submit"),
-                None,
-            )
-            .await;
+        let (status, _) = app.submit(&client, &id).await;
         assert_eq!(status, StatusCode::CONFLICT);
         let (status, again) = app
             .json(
@@ -244,14 +230,7 @@ async fn answering_every_key_scores_1000_and_a_blank_form_scores_100() {
     // A first candidate sits the form blank and reads the keys in the review.
     let first = TestApp::new_client();
     let (id, _) = sit(&app, &first, "MLS-C01", 5).await;
-    let (_, blank) = app
-        .json(
-            &first,
-            Method::POST,
-            &format!("/api/v1/attempts/{id}/submit"),
-            None,
-        )
-        .await;
+    let (_, blank) = app.submit(&first, &id).await;
     assert_eq!(blank["scaled_score"], 100);
     assert_eq!(blank["passed"], false);
     assert!(
@@ -277,14 +256,7 @@ async fn answering_every_key_scores_1000_and_a_blank_form_scores_100() {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
-    let (_, full) = app
-        .json(
-            &second,
-            Method::POST,
-            &format!("/api/v1/attempts/{id2}/submit"),
-            None,
-        )
-        .await;
+    let (_, full) = app.submit(&second, &id2).await;
     assert_eq!(full["scaled_score"], 1000);
     assert_eq!(full["passed"], true);
     assert!(

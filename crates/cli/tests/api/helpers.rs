@@ -158,6 +158,21 @@ impl TestApp {
         (status, value)
     }
 
+    /// `POST /api/v1/attempts/{id}/submit` with `client`.
+    pub async fn submit(
+        &self,
+        client: &reqwest::Client,
+        id: &str,
+    ) -> (StatusCode, serde_json::Value) {
+        self.json(
+            client,
+            reqwest::Method::POST,
+            &format!("/api/v1/attempts/{id}/submit"),
+            None,
+        )
+        .await
+    }
+
     /// `POST /api/v1/auth/register` with `client`.
     pub async fn register<E: serde::Serialize>(
         &self,

@@ -115,6 +115,16 @@ async fn wait_for_path(client: &Client, suffix: &str) -> String {
     }
 }
 
+/// The button whose text is `label`.
+async fn button(client: &Client, label: &str) -> fantoccini::elements::Element {
+    client
+        .find(Locator::XPath(&format!(
+            "//button[normalize-space()='{label}']"
+        )))
+        .await
+        .unwrap_or_else(|_| panic!("no button `{label}`"))
+}
+
 async fn text(client: &Client, css: &str) -> String {
     client
         .find(Locator::Css(css))
@@ -136,12 +146,7 @@ async fn a_candidate_sits_a_simulation_by_keyboard_reloads_and_reads_the_report(
         .await
         .expect("practice page");
     screenshot(&client, "01-practice").await;
-    let start = client
-        .find(Locator::XPath(
-            "//button[normalize-space()='Start the simulation']",
-        ))
-        .await
-        .expect("the start button");
+    let start = button(&client, "Start the simulation").await;
     start
         .send_keys("\u{E007}")
         .await
@@ -228,10 +233,7 @@ async fn a_candidate_sits_a_simulation_by_keyboard_reloads_and_reads_the_report(
         .await
         .expect("confirm");
     confirm.send_keys(" ").await.expect("space ticks the box");
-    let submit = client
-        .find(Locator::XPath("//button[normalize-space()='Submit']"))
-        .await
-        .expect("submit");
+    let submit = button(&client, "Submit").await;
     submit.send_keys("\u{E007}").await.expect("Enter submits");
     wait_for_path(&client, "/report").await;
     let result = text(&client, "#result").await;
@@ -280,12 +282,8 @@ async fn sign_up_practise_sign_out_sign_in_and_find_the_history() {
         "correct horse battery staple tango",
     )
     .await;
-    client
-        .find(Locator::XPath(
-            "//button[normalize-space()='Create my account']",
-        ))
+    button(&client, "Create my account")
         .await
-        .expect("sign-up button")
         .click()
         .await
         .expect("sign up");
@@ -301,12 +299,8 @@ async fn sign_up_practise_sign_out_sign_in_and_find_the_history() {
         .goto(&format!("{}/practice", app.address))
         .await
         .expect("practice");
-    client
-        .find(Locator::XPath(
-            "//button[normalize-space()='Start practising']",
-        ))
+    button(&client, "Start practising")
         .await
-        .expect("start practising")
         .click()
         .await
         .expect("start");
@@ -318,10 +312,8 @@ async fn sign_up_practise_sign_out_sign_in_and_find_the_history() {
         .goto(&format!("{}/account", app.address))
         .await
         .expect("account");
-    client
-        .find(Locator::XPath("//button[normalize-space()='Sign out']"))
+    button(&client, "Sign out")
         .await
-        .expect("sign-out button")
         .click()
         .await
         .expect("sign out");
@@ -351,10 +343,8 @@ async fn sign_up_practise_sign_out_sign_in_and_find_the_history() {
         "correct horse battery staple tango",
     )
     .await;
-    client
-        .find(Locator::XPath("//button[normalize-space()='Sign in']"))
+    button(&client, "Sign in")
         .await
-        .expect("sign-in button")
         .click()
         .await
         .expect("sign in");
