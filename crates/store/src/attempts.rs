@@ -36,4 +36,8 @@ pub struct ResponseRow {
     pub n: i32,
     pub response: Option<String>,
     pub flagged: bool,
+    /// When the current answer was saved.
+    pub answered_at: OffsetDateTime,
+    /// How many times the answer was changed to a different one.
+    pub changes: i32,
 }

@@ -309,20 +309,23 @@ macro_rules! impl_store {
             n: i32,
             response: Option<&str>,
             flagged: bool,
+            changed: bool,
             at: time::OffsetDateTime,
         ) -> Result<bool, crate::StoreError> {
             let done = sqlx::query(
-                "INSERT INTO responses (attempt_id, n, response, flagged, answered_at)
-                 SELECT $1, $2, $3, $4, $5
+                "INSERT INTO responses (attempt_id, n, response, flagged, answered_at, changes)
+                 SELECT $1, $2, $3, $4, $5, 0
                  WHERE EXISTS (SELECT 1 FROM attempts WHERE id = $1 AND submitted_at IS NULL)
                  ON CONFLICT (attempt_id, n) DO UPDATE SET response = excluded.response,
-                   flagged = excluded.flagged, answered_at = excluded.answered_at",
+                   flagged = excluded.flagged, answered_at = excluded.answered_at,
+                   changes = responses.changes + $6",
             )
             .bind(attempt_id)
             .bind(n)
             .bind(response)
             .bind(flagged)
             .bind(at)
+            .bind(i32::from(changed))
             .execute(&self.pool)
             .await?;
             Ok(done.rows_affected() > 0)
@@ -330,7 +333,7 @@ macro_rules! impl_store {
 
         async fn responses(&self, attempt_id: &str) -> Result<Vec<crate::ResponseRow>, crate::StoreError> {
             Ok(sqlx::query_as(
-                "SELECT n, response, flagged FROM responses WHERE attempt_id = $1 ORDER BY n",
+                "SELECT n, response, flagged, answered_at, changes FROM responses WHERE attempt_id = $1 ORDER BY n",
             )
             .bind(attempt_id)
             .fetch_all(&self.pool)
@@ -352,6 +355,99 @@ macro_rules! impl_store {
             .execute(&self.pool)
             .await?;
             Ok(done.rows_affected() > 0)
+        }
+
+        async fn card(&self, owner: &str, question_id: &str) -> Result<Option<crate::CardRow>, crate::StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT owner, question_id, stability, difficulty, due_at, last_review_at, reps, lapses
+                 FROM cards WHERE owner = $1 AND question_id = $2",
+            )
+            .bind(owner)
+            .bind(question_id)
+            .fetch_optional(&self.pool)
+            .await?)
+        }
+
+        async fn cards_of(&self, owner: &str) -> Result<Vec<crate::CardRow>, crate::StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT owner, question_id, stability, difficulty, due_at, last_review_at, reps, lapses
+                 FROM cards WHERE owner = $1 ORDER BY due_at, question_id",
+            )
+            .bind(owner)
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
+        async fn record_review(
+            &self,
+            r: &crate::CardReview,
+            c: &crate::CardRow,
+        ) -> Result<bool, crate::StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let logged = sqlx::query(
+                "INSERT INTO card_reviews (attempt_id, n, owner, question_id, grade, reviewed_at, elapsed_days)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (attempt_id, n) DO NOTHING",
+            )
+            .bind(&r.attempt_id)
+            .bind(r.n)
+            .bind(&r.owner)
+            .bind(&r.question_id)
+            .bind(&r.grade)
+            .bind(r.reviewed_at)
+            .bind(r.elapsed_days)
+            .execute(&mut *tx)
+            .await?;
+            if logged.rows_affected() == 0 {
+                return Ok(false);
+            }
+            sqlx::query(
+                "INSERT INTO cards (owner, question_id, stability, difficulty, due_at, last_review_at, reps, lapses)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (owner, question_id) DO UPDATE SET stability = excluded.stability,
+                   difficulty = excluded.difficulty, due_at = excluded.due_at,
+                   last_review_at = excluded.last_review_at, reps = excluded.reps, lapses = excluded.lapses",
+            )
+            .bind(&c.owner)
+            .bind(&c.question_id)
+            .bind(c.stability)
+            .bind(c.difficulty)
+            .bind(c.due_at)
+            .bind(c.last_review_at)
+            .bind(c.reps)
+            .bind(c.lapses)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(true)
+        }
+
+        async fn reviews_of(&self, owner: &str) -> Result<Vec<crate::CardReview>, crate::StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT attempt_id, n, owner, question_id, grade, reviewed_at, elapsed_days
+                 FROM card_reviews WHERE owner = $1 ORDER BY reviewed_at, attempt_id, n",
+            )
+            .bind(owner)
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
+        async fn desired_retention(&self, owner: &str) -> Result<Option<f64>, crate::StoreError> {
+            Ok(sqlx::query_scalar("SELECT desired_retention FROM learner_settings WHERE owner = $1")
+                .bind(owner)
+                .fetch_optional(&self.pool)
+                .await?)
+        }
+
+        async fn set_desired_retention(&self, owner: &str, retention: f64) -> Result<(), crate::StoreError> {
+            sqlx::query(
+                "INSERT INTO learner_settings (owner, desired_retention) VALUES ($1, $2)
+                 ON CONFLICT (owner) DO UPDATE SET desired_retention = excluded.desired_retention",
+            )
+            .bind(owner)
+            .bind(retention)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
         }
 
         async fn create_user(&self, u: &crate::UserRow) -> Result<(), crate::StoreError> {
@@ -544,6 +640,12 @@ macro_rules! impl_store {
                 .await?;
             sqlx::query("DELETE FROM attempts WHERE owner = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM reports WHERE reporter = $1").bind(id).execute(&mut *tx).await?;
+            for table in ["cards", "card_reviews", "learner_settings"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE owner = $1"))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(())
@@ -561,6 +663,30 @@ macro_rules! impl_store {
                 .bind(user)
                 .execute(&mut *tx)
                 .await?;
+            // The account's own card wins where both have one.
+            sqlx::query(
+                "UPDATE cards SET owner = $2 WHERE owner = $1
+                 AND question_id NOT IN (SELECT question_id FROM cards WHERE owner = $2)",
+            )
+            .bind(guest)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM cards WHERE owner = $1").bind(guest).execute(&mut *tx).await?;
+            sqlx::query("UPDATE card_reviews SET owner = $2 WHERE owner = $1")
+                .bind(guest)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE learner_settings SET owner = $2 WHERE owner = $1
+                 AND NOT EXISTS (SELECT 1 FROM learner_settings WHERE owner = $2)",
+            )
+            .bind(guest)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM learner_settings WHERE owner = $1").bind(guest).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(done.rows_affected())
         }

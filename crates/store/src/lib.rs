@@ -5,6 +5,7 @@
 
 mod accounts;
 mod attempts;
+mod cards;
 mod common;
 pub mod postgres;
 mod questions;
@@ -22,6 +23,7 @@ use getmycert_core::{Exam, Question, QuestionId};
 
 pub use accounts::{ReportRow, UserRow};
 pub use attempts::{AttemptRow, NewAttempt, ResponseRow};
+pub use cards::{CardReview, CardRow};
 pub use postgres::PgStore;
 pub use questions::{QuestionFilter, QuestionPage, StoredQuestion};
 pub use sqlite::SqliteStore;
@@ -132,13 +134,15 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     async fn attempts_of(&self, owner: &str) -> Result<Vec<AttemptRow>, StoreError>;
 
     /// Saves (or replaces) the response to item `n` while the attempt is not submitted;
-    /// `Ok(false)` when it already is, and nothing is written.
+    /// `changed` counts a change to a different answer. `Ok(false)` when the attempt is
+    /// already submitted, and nothing is written.
     async fn save_response(
         &self,
         attempt_id: &str,
         n: i32,
         response: Option<&str>,
         flagged: bool,
+        changed: bool,
         at: time::OffsetDateTime,
     ) -> Result<bool, StoreError>;
 
@@ -152,6 +156,25 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
         result: &str,
         at: time::OffsetDateTime,
     ) -> Result<bool, StoreError>;
+
+    /// One identity's card for one item, if it has one.
+    async fn card(&self, owner: &str, question_id: &str) -> Result<Option<CardRow>, StoreError>;
+
+    /// Every card of an identity, soonest due first.
+    async fn cards_of(&self, owner: &str) -> Result<Vec<CardRow>, StoreError>;
+
+    /// Logs a graded answer and writes the card's new state, in one transaction, once per
+    /// attempt item: `Ok(false)` (nothing written) when that item was already graded.
+    async fn record_review(&self, review: &CardReview, card: &CardRow) -> Result<bool, StoreError>;
+
+    /// An identity's graded answers, oldest first (for fitting its own FSRS parameters).
+    async fn reviews_of(&self, owner: &str) -> Result<Vec<CardReview>, StoreError>;
+
+    /// An identity's desired retention, if it set one.
+    async fn desired_retention(&self, owner: &str) -> Result<Option<f64>, StoreError>;
+
+    /// Sets an identity's desired retention.
+    async fn set_desired_retention(&self, owner: &str, retention: f64) -> Result<(), StoreError>;
 
     /// Creates an account; `Err(Conflict)` when the email is taken.
     async fn create_user(&self, user: &UserRow) -> Result<(), StoreError>;
@@ -208,10 +231,12 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// Replaces an account's password hash.
     async fn set_password_hash(&self, id: &str, hash: &str) -> Result<(), StoreError>;
 
-    /// Deletes an account and everything of it (attempts and responses), in one transaction.
+    /// Deletes an account and everything of it (attempts, responses, cards, settings), in one
+    /// transaction.
     async fn delete_user(&self, id: &str) -> Result<(), StoreError>;
 
-    /// Moves everything a guest did (attempts) to an account; returns how many attempts moved.
+    /// Moves everything a guest did (attempts, reports, cards the account lacks, review log) to
+    /// an account; returns how many attempts moved.
     async fn adopt_guest(&self, guest: &str, user: &str) -> Result<u64, StoreError>;
 
     /// Inserts a new session; `Ok(false)` if the id is taken.

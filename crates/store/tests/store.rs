@@ -500,19 +500,19 @@ mod attempts {
             .expect("create");
         assert!(
             store
-                .save_response("att", 3, Some(r#"{"selected":["B"]}"#), false, now())
+                .save_response("att", 3, Some(r#"{"selected":["B"]}"#), false, false, now())
                 .await
                 .expect("save")
         );
         assert!(
             store
-                .save_response("att", 3, Some(r#"{"selected":["C"]}"#), true, now())
+                .save_response("att", 3, Some(r#"{"selected":["C"]}"#), true, true, now())
                 .await
                 .expect("replace")
         );
         assert!(
             store
-                .save_response("att", 1, None, true, now())
+                .save_response("att", 1, None, true, false, now())
                 .await
                 .expect("flag only")
         );
@@ -525,6 +525,11 @@ mod attempts {
         assert_eq!(
             (saved[1].n, saved[1].response.as_deref(), saved[1].flagged),
             (3, Some(r#"{"selected":["C"]}"#), true)
+        );
+        assert_eq!(
+            (saved[0].changes, saved[1].changes),
+            (0, 1),
+            "one change to a different answer is counted"
         );
         assert!(
             store
@@ -541,7 +546,7 @@ mod attempts {
         );
         assert!(
             !store
-                .save_response("att", 2, Some(r#"{"selected":["A"]}"#), false, now())
+                .save_response("att", 2, Some(r#"{"selected":["A"]}"#), false, false, now())
                 .await
                 .expect("late")
         );
@@ -555,7 +560,7 @@ mod attempts {
         assert!(row.submitted_at.is_some());
         assert!(
             !store
-                .save_response("missing", 1, None, true, now())
+                .save_response("missing", 1, None, true, false, now())
                 .await
                 .expect("unknown attempt")
         );
@@ -739,7 +744,7 @@ mod account_lifecycle {
                 .expect("attempt");
             assert!(
                 store
-                    .save_response(id, 1, Some("{}"), false, OffsetDateTime::now_utc())
+                    .save_response(id, 1, Some("{}"), false, false, OffsetDateTime::now_utc())
                     .await
                     .expect("response")
             );
@@ -834,5 +839,124 @@ mod throttle {
                 .expect("check"),
             None
         );
+    }
+}
+
+mod cards {
+    use std::sync::Arc;
+
+    use getmycert_store::{CardReview, CardRow, Store};
+
+    store_tests!(
+        a_review_is_logged_once_per_attempt_item,
+        a_guest_s_cards_move_to_the_account_without_overwriting_its_own,
+        desired_retention_is_kept_per_identity
+    );
+
+    fn card(owner: &str, question: &str, due_at: i64, reps: i32) -> CardRow {
+        CardRow {
+            owner: owner.into(),
+            question_id: question.into(),
+            stability: 2.5,
+            difficulty: 5.25,
+            due_at,
+            last_review_at: due_at - 86_400,
+            reps,
+            lapses: 0,
+        }
+    }
+
+    fn review(attempt: &str, n: i32, owner: &str, question: &str) -> CardReview {
+        CardReview {
+            attempt_id: attempt.into(),
+            n,
+            owner: owner.into(),
+            question_id: question.into(),
+            grade: "good".into(),
+            reviewed_at: 1_000,
+            elapsed_days: 0,
+        }
+    }
+
+    async fn a_review_is_logged_once_per_attempt_item(store: Arc<dyn Store>, _url: &str) {
+        assert_eq!(store.card("g1", "q-1").await.expect("read"), None);
+        assert!(
+            store
+                .record_review(&review("a1", 1, "g1", "q-1"), &card("g1", "q-1", 5_000, 1))
+                .await
+                .expect("first")
+        );
+        assert!(
+            !store
+                .record_review(&review("a1", 1, "g1", "q-1"), &card("g1", "q-1", 9_000, 2))
+                .await
+                .expect("again"),
+            "the same attempt item is graded once"
+        );
+        assert_eq!(
+            store.card("g1", "q-1").await.expect("read"),
+            Some(card("g1", "q-1", 5_000, 1)),
+            "the second grading wrote nothing"
+        );
+        assert!(
+            store
+                .record_review(&review("a2", 1, "g1", "q-2"), &card("g1", "q-2", 3_000, 1))
+                .await
+                .expect("second card")
+        );
+        let due: Vec<(String, i64)> = store
+            .cards_of("g1")
+            .await
+            .expect("cards")
+            .into_iter()
+            .map(|c| (c.question_id, c.due_at))
+            .collect();
+        assert_eq!(due, vec![("q-2".into(), 3_000), ("q-1".into(), 5_000)]);
+        assert_eq!(store.reviews_of("g1").await.expect("log").len(), 2);
+        assert!(store.cards_of("g2").await.expect("other").is_empty());
+    }
+
+    async fn a_guest_s_cards_move_to_the_account_without_overwriting_its_own(
+        store: Arc<dyn Store>,
+        _url: &str,
+    ) {
+        for (attempt, owner, question, due) in [
+            ("a1", "guest", "q-1", 100),
+            ("a2", "guest", "q-2", 200),
+            ("a3", "u-1", "q-2", 900),
+        ] {
+            store
+                .record_review(
+                    &review(attempt, 1, owner, question),
+                    &card(owner, question, due, 1),
+                )
+                .await
+                .expect("review");
+        }
+        store.adopt_guest("guest", "u-1").await.expect("adopt");
+        let cards: Vec<(String, i64)> = store
+            .cards_of("u-1")
+            .await
+            .expect("cards")
+            .into_iter()
+            .map(|c| (c.question_id, c.due_at))
+            .collect();
+        assert_eq!(cards, vec![("q-1".into(), 100), ("q-2".into(), 900)]);
+        assert!(store.cards_of("guest").await.expect("guest").is_empty());
+        assert_eq!(store.reviews_of("u-1").await.expect("log").len(), 3);
+    }
+
+    async fn desired_retention_is_kept_per_identity(store: Arc<dyn Store>, _url: &str) {
+        assert_eq!(store.desired_retention("u-1").await.expect("unset"), None);
+        store.set_desired_retention("u-1", 0.85).await.expect("set");
+        store
+            .set_desired_retention("u-1", 0.92)
+            .await
+            .expect("reset");
+        assert_eq!(
+            store.desired_retention("u-1").await.expect("read"),
+            Some(0.92)
+        );
+        assert_eq!(store.desired_retention("u-2").await.expect("other"), None);
     }
 }

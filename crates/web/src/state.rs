@@ -28,6 +28,11 @@ impl AppState {
         }
     }
 
+    /// The engine over this state's store and content.
+    pub fn engine(&self) -> crate::engine::Engine<'_> {
+        crate::engine::Engine::new(self.store.as_ref(), &self.content)
+    }
+
     /// Marks the site as served over https.
     pub fn served_over_https(self, https: bool) -> Self {
         Self { https, ..self }

@@ -10,11 +10,12 @@ pub struct Nav {
 
 impl Nav {
     /// The sections, as (href, label).
-    pub const LINKS: [(&'static str, &'static str); 11] = [
+    pub const LINKS: [(&'static str, &'static str); 12] = [
         ("/", "Home"),
         ("/path", "Path"),
         ("/exams", "Exams"),
         ("/practice", "Practise"),
+        ("/review", "Review"),
         ("/questions", "Questions"),
         ("/plan", "Study plan"),
         ("/algorithms", "Algorithms"),

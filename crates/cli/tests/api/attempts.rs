@@ -8,7 +8,7 @@ use crate::helpers::TestApp;
 
 /// An answer in the item's shape: the first option(s), the displayed order, or every prompt
 /// matched to the first option.
-fn some_answer(item: &Value) -> Value {
+pub(crate) fn some_answer(item: &Value) -> Value {
     let ids: Vec<Value> = item["options"]
         .as_array()
         .expect("options")

@@ -7,6 +7,7 @@ mod openapi;
 mod pages;
 mod plan;
 mod questions;
+mod review;
 mod runner;
 mod security;
 mod staff;

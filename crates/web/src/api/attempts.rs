@@ -12,11 +12,11 @@ use utoipa_axum::routes;
 
 use getmycert_core::scoring::Response as Answer;
 
-use super::{ApiError, ErrorBody};
+use super::{ApiError, ErrorBody, body};
 use crate::AppState;
 use crate::engine::StartRequest;
 use crate::engine::attempts::Engine;
-use crate::engine::attempts::{AttemptView, Report, ServedItem};
+use crate::engine::attempts::{AttemptView, Report, ReviewedItem, ServedItem};
 use crate::identity::Identity;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -24,22 +24,14 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(start, history))
         .routes(routes!(show))
         .routes(routes!(item))
+        .routes(routes!(feedback))
         .routes(routes!(respond))
         .routes(routes!(submit))
         .routes(routes!(report))
 }
 
 fn engine(state: &AppState) -> Engine<'_> {
-    Engine::new(state.store.as_ref(), &state.content)
-}
-
-fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    payload.map(|Json(v)| v).map_err(|e| {
-        ApiError(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("the request body is not valid: {}", e.body_text()),
-        )
-    })
+    state.engine()
 }
 
 fn item_number(raw: &str, status: StatusCode) -> Result<usize, ApiError> {
@@ -49,7 +41,8 @@ fn item_number(raw: &str, status: StatusCode) -> Result<usize, ApiError> {
         .ok_or_else(|| ApiError(status, format!("`{raw}` is not an item number (1, 2, …)")))
 }
 
-/// Starts an attempt: `mode` is `exam` (the real form, timed), `practice` or `missed`.
+/// Starts an attempt: `mode` is `exam` (the real form, timed), `practice`, `missed` or
+/// `review` (the cards due now, most overdue first).
 #[utoipa::path(post, path = "/attempts", tag = "attempts", request_body = StartRequest,
     responses((status = 201, description = "Started", body = AttemptView),
               (status = 422, description = "Unknown exam or mode, bad count, or a bank too small for the form", body = ErrorBody)))]
@@ -110,6 +103,26 @@ async fn item(
 ) -> Result<Response, ApiError> {
     let n = item_number(&n, StatusCode::NOT_FOUND)?;
     Ok(Json(engine(&state).item(&owner, &id, n).await?).into_response())
+}
+
+/// Practice feedback on an answered item: the key, every option's rationale, the
+/// explanation. Showing it grades the item's spaced-repetition card, once per attempt item.
+/// Refused (409) for an exam simulation before it is submitted.
+#[utoipa::path(get, path = "/attempts/{id}/items/{n}/feedback", tag = "attempts", params(("id" = String, Path), ("n" = usize, Path)),
+    responses((status = 200, body = ReviewedItem),
+              (status = 409, description = "An exam simulation not yet submitted", body = ErrorBody),
+              (status = 422, description = "The item is not answered yet", body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+async fn feedback(
+    State(state): State<AppState>,
+    Identity(owner): Identity,
+    Path((id, n)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let n = item_number(&n, StatusCode::NOT_FOUND)?;
+    let reviewed = engine(&state)
+        .feedback(&owner, &id, n, OffsetDateTime::now_utc())
+        .await?;
+    Ok(Json(reviewed).into_response())
 }
 
 /// `{"selected": […]}`, `{"order": […]}` or `{"matches": {…}}`, with or without `"flagged"`;

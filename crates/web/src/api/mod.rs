@@ -3,6 +3,7 @@
 
 mod attempts;
 mod auth;
+mod review;
 
 use std::sync::Arc;
 
@@ -24,7 +25,7 @@ use crate::engine::EngineError;
         title = "GetMyCert API",
         description = "Attempts (exam simulations, practice sets, missed questions): start, read items without keys, answer, submit and read the report. The session cookie or guest identity cookie identifies the caller."
     ),
-    tags((name = "attempts", description = "Sittings and their reports"), (name = "accounts", description = "Sign up, sign in, sign out"))
+    tags((name = "attempts", description = "Sittings and their reports"), (name = "accounts", description = "Sign up, sign in, sign out"), (name = "review", description = "Spaced repetition: the queue of due questions and the desired retention"))
 )]
 struct ApiDoc;
 
@@ -61,7 +62,12 @@ impl tower_governor::key_extractor::KeyExtractor for ByIdentity {
 /// The `/api/v1` routes and `/api/v1/openapi.json`, generated from the handlers' annotations.
 pub(crate) fn router() -> Router<AppState> {
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", attempts::router().merge(auth::router()))
+        .nest(
+            "/api/v1",
+            attempts::router()
+                .merge(auth::router())
+                .merge(review::router()),
+        )
         .split_for_parts();
     let limits = tower_governor::governor::GovernorConfigBuilder::default()
         .per_millisecond(WRITE_EVERY_MS)
@@ -88,9 +94,26 @@ pub(crate) fn router() -> Router<AppState> {
 /// The whole OpenAPI document (for snapshots and tooling).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", attempts::router().merge(auth::router()))
+        .nest(
+            "/api/v1",
+            attempts::router()
+                .merge(auth::router())
+                .merge(review::router()),
+        )
         .split_for_parts()
         .1
+}
+
+/// A JSON body, or a 422 that says what is wrong with it.
+pub(super) fn body<T>(
+    payload: Result<Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, ApiError> {
+    payload.map(|Json(v)| v).map_err(|e| {
+        ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("the request body is not valid: {}", e.body_text()),
+        )
+    })
 }
 
 /// An API error: a status and a message safe to show.

@@ -46,19 +46,22 @@ pub enum Mode {
     Practice,
     /// Everything this identity got wrong and has not since answered right.
     Missed,
+    /// The spaced-repetition queue: items whose cards are due, most overdue first.
+    Review,
 }
 
 impl Mode {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Mode::Exam => "exam",
             Mode::Practice => "practice",
             Mode::Missed => "missed",
+            Mode::Review => "review",
         }
     }
 
     fn parse(raw: &str) -> Option<Self> {
-        [Mode::Exam, Mode::Practice, Mode::Missed]
+        [Mode::Exam, Mode::Practice, Mode::Missed, Mode::Review]
             .into_iter()
             .find(|m| m.as_str() == raw)
     }
@@ -253,7 +256,7 @@ impl<'a> Engine<'a> {
         Self { store, content }
     }
 
-    fn exam(&self, raw: &str) -> Result<&'a Exam, EngineError> {
+    pub(super) fn exam(&self, raw: &str) -> Result<&'a Exam, EngineError> {
         let code = ExamCode::parse(raw).map_err(|e| EngineError::Invalid(e.to_string()))?;
         self.content
             .exam(&code)
@@ -320,7 +323,7 @@ impl<'a> Engine<'a> {
         let exam = self.exam(&request.exam)?;
         let mode = Mode::parse(&request.mode).ok_or_else(|| {
             EngineError::Invalid(format!(
-                "mode `{}` is not one of exam, practice, missed",
+                "mode `{}` is not one of exam, practice, missed, review",
                 request.mode
             ))
         })?;
@@ -337,7 +340,7 @@ impl<'a> Engine<'a> {
                     Some(now + Duration::minutes(minutes)),
                 )
             }
-            Mode::Practice | Mode::Missed => {
+            Mode::Practice | Mode::Missed | Mode::Review => {
                 let count = request.count.unwrap_or(20);
                 if !(5..=100).contains(&count) {
                     return Err(EngineError::Invalid(format!(
@@ -363,10 +366,14 @@ impl<'a> Engine<'a> {
                         )));
                     }
                 }
-                let missed = if mode == Mode::Missed {
-                    Some(self.missed(owner, exam).await?)
-                } else {
-                    None
+                let missed = match mode {
+                    Mode::Missed => Some(self.missed(owner, exam).await?),
+                    Mode::Review => {
+                        let mut due = self.due_items(owner, exam, now).await?;
+                        due.truncate(count);
+                        Some(due)
+                    }
+                    _ => None,
                 };
                 let pool: Vec<Candidate> = candidates
                     .into_iter()
@@ -379,9 +386,10 @@ impl<'a> Engine<'a> {
                     None => count,
                 };
                 if count == 0 {
-                    return Err(EngineError::Invalid(
-                        "you have no missed questions to retry for this exam".into(),
-                    ));
+                    return Err(EngineError::Invalid(match mode {
+                        Mode::Review => "nothing is due for review in this exam".into(),
+                        _ => "you have no missed questions to retry for this exam".into(),
+                    }));
                 }
                 let minutes_per_item =
                     f64::from(exam.minutes.value) / f64::from(exam.questions.total().max(1));
@@ -589,9 +597,12 @@ impl<'a> Engine<'a> {
             }
             None => previous.and_then(|p| p.response.clone()),
         };
+        let changed = previous
+            .and_then(|p| p.response.as_deref())
+            .is_some_and(|before| json.as_deref() != Some(before));
         if !self
             .store
-            .save_response(id, n as i32, json.as_deref(), flagged, now)
+            .save_response(id, n as i32, json.as_deref(), flagged, changed, now)
             .await?
         {
             return Err(EngineError::Closed(
@@ -602,12 +613,14 @@ impl<'a> Engine<'a> {
     }
 
     /// Practice feedback on one answered item: the key, every rationale, the explanation.
-    /// Never for an exam simulation before it is submitted.
+    /// Never for an exam simulation before it is submitted. Showing it grades the item's card
+    /// (once per attempt item; a case study once all its parts are answered).
     pub async fn feedback(
         &self,
         owner: &str,
         id: &str,
         n: usize,
+        now: OffsetDateTime,
     ) -> Result<ReviewedItem, EngineError> {
         let (row, items) = self.owned(owner, id).await?;
         let item = items.get(n.wrapping_sub(1)).ok_or(EngineError::NotFound)?;
@@ -616,7 +629,8 @@ impl<'a> Engine<'a> {
                 "an exam simulation gives no feedback until it is submitted".into(),
             ));
         }
-        let (response, flagged) = saved_response(&self.store.responses(id).await?, n)?;
+        let saved = self.store.responses(id).await?;
+        let (response, flagged) = saved_response(&saved, n)?;
         if response.is_none() {
             return Err(EngineError::Invalid(
                 "answer the question to see the feedback".into(),
@@ -625,6 +639,22 @@ impl<'a> Engine<'a> {
         let (question, part) = self.revision(item).await?;
         let original = response.as_ref().map(|r| to_original(r, &item.order));
         let correct = is_correct(&part, original.as_ref());
+        if Self::grades_on_feedback(&row.mode) && row.submitted_at.is_none() {
+            let mut outcomes = BTreeMap::new();
+            for (i, sibling) in items.iter().enumerate() {
+                if sibling.id != item.id {
+                    continue;
+                }
+                let (sibling_response, _) = saved_response(&saved, i + 1)?;
+                if let Some(r) = sibling_response {
+                    let (_, sibling_part) = self.revision(sibling).await?;
+                    let r = to_original(&r, &sibling.order);
+                    outcomes.insert(i + 1, is_correct(&sibling_part, Some(&r)));
+                }
+            }
+            self.grade_answers(&row, &items, &saved, &outcomes, now)
+                .await?;
+        }
         Ok(review(
             n, item, &question, &part, response, correct, flagged,
         ))
@@ -651,6 +681,15 @@ impl<'a> Engine<'a> {
                 "the attempt is already submitted".into(),
             ));
         }
+        let outcomes: BTreeMap<usize, bool> = stored
+            .outcomes
+            .iter()
+            .enumerate()
+            .map(|(i, (_, correct))| (i + 1, *correct))
+            .collect();
+        let saved = self.store.responses(id).await?;
+        self.grade_answers(&row, &items, &saved, &outcomes, now)
+            .await?;
         Ok(report)
     }
 

@@ -2,5 +2,7 @@
 //! applies the `core` rules and writes back; handlers only translate HTTP to these calls.
 
 pub mod attempts;
+pub mod review;
 
-pub use attempts::{AttemptView, EngineError, Mode, StartRequest};
+pub use attempts::{AttemptView, Engine, EngineError, Mode, StartRequest};
+pub use review::DueCount;

@@ -37,7 +37,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 fn engine(state: &AppState) -> Engine<'_> {
-    Engine::new(state.store.as_ref(), &state.content)
+    state.engine()
 }
 
 impl From<EngineError> for WebError {
@@ -225,6 +225,7 @@ async fn start_page_for(
                     mode: match r.mode.as_str() {
                         "exam" => "Simulation",
                         "missed" => "Missed questions",
+                        "review" => "Review",
                         _ => "Practice",
                     },
                     started: r.started_at.date().to_string(),
@@ -441,11 +442,7 @@ fn runner_page(
     RunnerPage {
         notice,
         nav: Nav::at("/practice"),
-        mode: match attempt.mode {
-            Mode::Exam => "exam",
-            Mode::Practice => "practice",
-            Mode::Missed => "missed",
-        },
+        mode: attempt.mode.as_str(),
         n: item.n,
         kind: item.kind,
         scenario_html: item.scenario.as_deref().map(to_html).unwrap_or_default(),
@@ -520,7 +517,7 @@ async fn runner(
     let item = engine.item(&owner, &id, n).await?;
     let feedback = if attempt.mode != Mode::Exam && item.response.is_some() {
         engine
-            .feedback(&owner, &id, n)
+            .feedback(&owner, &id, n, now)
             .await
             .ok()
             .map(|f| feedback_view(&f))

@@ -9,7 +9,10 @@ use axum::routing::get;
 
 use getmycert_core::ExamCode;
 
+use crate::identity::Identity;
 use crate::views::{ExamView, Nav};
+
+use super::review::{QueueRow, queues};
 use crate::{AppState, WebError};
 
 pub(super) fn router() -> Router<AppState> {
@@ -56,10 +59,13 @@ struct ExamPage {
     exam: ExamView,
     /// Live questions in the bank for this exam; the Practise section shows only when > 0.
     practice_items: u64,
+    /// The visitor's review queue for this exam, when it has cards.
+    queue: Option<QueueRow>,
 }
 
 async fn show(
     State(state): State<AppState>,
+    Identity(owner): Identity,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
     let code = ExamCode::parse(&raw).map_err(|_| WebError::NotFound)?;
@@ -76,6 +82,10 @@ async fn show(
         nav: Nav::at("/exams"),
         exam: ExamView::of(exam),
         practice_items: counts.get(code.as_str()).copied().unwrap_or(0),
+        queue: queues(&state, &owner, time::OffsetDateTime::now_utc())
+            .await?
+            .into_iter()
+            .find(|q| q.exam == code.as_str()),
     }
     .into_response())
 }

@@ -6,8 +6,11 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 
-use crate::AppState;
+use crate::identity::Identity;
 use crate::views::{ExamView, Nav};
+use crate::{AppState, WebError};
+
+use super::review::{QueueRow, queues};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -20,12 +23,23 @@ pub(super) fn router() -> Router<AppState> {
 struct HomePage {
     nav: Nav,
     ml_exams: Vec<ExamView>,
+    /// The visitor's review queues (exams with cards).
+    queues: Vec<QueueRow>,
+}
+
+impl HomePage {
+    fn due(&self) -> usize {
+        self.queues.iter().map(|q| q.due).sum()
+    }
 }
 
 /// The exams of the ML path, in path order.
 const ML_PATH: [&str; 4] = ["AIF-C01", "MLA-C01", "AIP-C01", "MLS-C01"];
 
-async fn home(State(state): State<AppState>) -> HomePage {
+async fn home(
+    State(state): State<AppState>,
+    Identity(owner): Identity,
+) -> Result<HomePage, WebError> {
     let ml_exams = ML_PATH
         .iter()
         .filter_map(|code| {
@@ -37,10 +51,11 @@ async fn home(State(state): State<AppState>) -> HomePage {
         })
         .map(ExamView::of)
         .collect();
-    HomePage {
+    Ok(HomePage {
         nav: Nav::at("/"),
         ml_exams,
-    }
+        queues: queues(&state, &owner, time::OffsetDateTime::now_utc()).await?,
+    })
 }
 
 /// A stage of the roadmap with its exams resolved.

@@ -9,6 +9,7 @@ mod health;
 mod home;
 mod plan;
 mod questions;
+mod review;
 mod staff;
 
 use axum::Router;
@@ -23,6 +24,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(plan::router())
         .merge(questions::router())
         .merge(attempts::router())
+        .merge(review::router())
         .merge(account::router())
         .merge(staff::router())
         .merge(health::router())

@@ -1,0 +1,243 @@
+//! Spaced repetition in the engine: answers become FSRS grades on one card per (identity,
+//! item), and the due queue per exam feeds review sets.
+//!
+//! When an answer is graded:
+//! - practice, missed-question and review sets: when its feedback is first shown (the key is
+//!   then known, so later changes teach nothing), and at submit for answers never checked;
+//! - exam simulations: at submit, every answered item.
+//!
+//! A case study is one card: it is graded once all its parts in the attempt are answered,
+//! right only if every part is right.
+//!
+//! The time an answer took is the gap between its save and the save before it in the attempt
+//! (or the start). In a simulation answers are revisited in review passes, so time is not read
+//! there: a right answer is Good, or Hard if it was changed.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use getmycert_core::review::{Grade, Memory, grade, schedule};
+use getmycert_core::{Exam, QuestionId};
+use getmycert_store::{AttemptRow, CardReview, CardRow, ResponseRow};
+
+use super::attempts::{Engine, EngineError, FormItem, Mode};
+
+/// Desired retention when an identity has not chosen one.
+pub const DEFAULT_RETENTION: f64 = 0.9;
+
+const DAY: i64 = 86_400;
+
+/// The review queue of one exam for one identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct DueCount {
+    /// Exam code.
+    pub exam: String,
+    /// Cards due now.
+    pub due: usize,
+    /// Every card of this exam (items answered at least once).
+    pub cards: usize,
+    /// When the next card not yet due falls due (RFC 3339), if any.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub next_due_at: Option<OffsetDateTime>,
+}
+
+/// An answer's grade inputs, summed over a question's parts in one attempt.
+#[derive(Debug, Clone, Copy)]
+struct Answered {
+    n: usize,
+    correct: bool,
+    seconds: f64,
+    changed: bool,
+}
+
+/// Seconds each answer took: the gap to the save before it (or the attempt's start).
+fn answer_seconds(row: &AttemptRow, saved: &[ResponseRow]) -> BTreeMap<usize, f64> {
+    let mut answered: Vec<(OffsetDateTime, usize)> = saved
+        .iter()
+        .filter(|r| r.response.is_some())
+        .map(|r| (r.answered_at, r.n as usize))
+        .collect();
+    answered.sort();
+    let mut before = row.started_at;
+    answered
+        .into_iter()
+        .map(|(at, n)| {
+            let seconds = (at - before).as_seconds_f64().max(0.0);
+            before = at;
+            (n, seconds)
+        })
+        .collect()
+}
+
+impl Engine<'_> {
+    /// The identity's desired retention (0.70–0.99).
+    pub async fn retention(&self, owner: &str) -> Result<f64, EngineError> {
+        Ok(self
+            .store
+            .desired_retention(owner)
+            .await?
+            .unwrap_or(DEFAULT_RETENTION))
+    }
+
+    /// Sets the desired retention; outside 0.70–0.99 is refused with the reason.
+    pub async fn set_retention(&self, owner: &str, retention: f64) -> Result<(), EngineError> {
+        if !(0.7..=0.99).contains(&retention) {
+            return Err(EngineError::Invalid(format!(
+                "desired retention must be between 0.70 and 0.99, not {retention}"
+            )));
+        }
+        Ok(self.store.set_desired_retention(owner, retention).await?)
+    }
+
+    /// Grades every question of the attempt whose parts are all answered and known right or
+    /// wrong in `outcomes` (item number → correct). Each question is graded once per attempt.
+    pub(super) async fn grade_answers(
+        &self,
+        row: &AttemptRow,
+        items: &[FormItem],
+        saved: &[ResponseRow],
+        outcomes: &BTreeMap<usize, bool>,
+        now: OffsetDateTime,
+    ) -> Result<(), EngineError> {
+        let exam = self.exam(&row.exam_code)?;
+        let expected = f64::from(exam.minutes.value) * 60.0 / f64::from(exam.questions.total());
+        let timed = row.mode != "exam";
+        let seconds = answer_seconds(row, saved);
+        let mut questions: BTreeMap<&QuestionId, Option<Answered>> = BTreeMap::new();
+        for (i, item) in items.iter().enumerate() {
+            let n = i + 1;
+            let response = saved
+                .iter()
+                .find(|r| r.n as usize == n && r.response.is_some());
+            let entry = questions.entry(&item.id).or_insert(Some(Answered {
+                n,
+                correct: true,
+                seconds: 0.0,
+                changed: false,
+            }));
+            match (response, outcomes.get(&n), entry.as_mut()) {
+                (Some(r), Some(correct), Some(a)) => {
+                    a.correct &= *correct;
+                    a.seconds += seconds.get(&n).copied().unwrap_or(expected);
+                    a.changed |= r.changes > 0;
+                }
+                _ => *entry = None,
+            }
+        }
+        let retention = self.retention(&row.owner).await? as f32;
+        for (id, answered) in questions {
+            let Some(a) = answered else { continue };
+            let seconds = if timed { a.seconds } else { expected };
+            let g = grade(a.correct, seconds, expected, a.changed);
+            self.review_card(row, id, a.n, g, retention, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Schedules one card after a grade and logs it (once per attempt item).
+    async fn review_card(
+        &self,
+        row: &AttemptRow,
+        id: &QuestionId,
+        n: usize,
+        g: Grade,
+        retention: f32,
+        now: OffsetDateTime,
+    ) -> Result<(), EngineError> {
+        let at = now.unix_timestamp();
+        let previous = self.store.card(&row.owner, id.as_str()).await?;
+        let elapsed_days = previous
+            .as_ref()
+            .map_or(0, |c| ((at - c.last_review_at).max(0) / DAY) as u32);
+        let memory = previous.as_ref().map(|c| Memory {
+            stability: c.stability as f32,
+            difficulty: c.difficulty as f32,
+        });
+        let next = schedule(memory, g, elapsed_days, retention)
+            .map_err(|e| EngineError::Corrupt(e.to_string()))?;
+        let card = CardRow {
+            owner: row.owner.clone(),
+            question_id: id.to_string(),
+            stability: f64::from(next.memory.stability),
+            difficulty: f64::from(next.memory.difficulty),
+            due_at: at + i64::from(next.interval_days) * DAY,
+            last_review_at: at,
+            reps: previous.as_ref().map_or(0, |c| c.reps) + 1,
+            lapses: previous.as_ref().map_or(0, |c| c.lapses) + i32::from(g == Grade::Again),
+        };
+        let review = CardReview {
+            attempt_id: row.id.clone(),
+            n: n as i32,
+            owner: row.owner.clone(),
+            question_id: id.to_string(),
+            grade: format!("{g:?}").to_lowercase(),
+            reviewed_at: at,
+            elapsed_days: elapsed_days as i32,
+        };
+        self.store.record_review(&review, &card).await?;
+        Ok(())
+    }
+
+    /// The review queue of every exam in the catalog, in catalog order.
+    pub async fn due(
+        &self,
+        owner: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<DueCount>, EngineError> {
+        let cards = self.store.cards_of(owner).await?;
+        let at = now.unix_timestamp();
+        Ok(self
+            .content
+            .exams
+            .iter()
+            .map(|exam| {
+                let mine: Vec<&CardRow> = cards
+                    .iter()
+                    .filter(|c| self.maps_to(&c.question_id, exam))
+                    .collect();
+                DueCount {
+                    exam: exam.code.to_string(),
+                    due: mine.iter().filter(|c| c.due_at <= at).count(),
+                    cards: mine.len(),
+                    next_due_at: mine
+                        .iter()
+                        .map(|c| c.due_at)
+                        .filter(|d| *d > at)
+                        .min()
+                        .and_then(|d| OffsetDateTime::from_unix_timestamp(d).ok()),
+                }
+            })
+            .collect())
+    }
+
+    /// The items of `exam` due now, most overdue first.
+    pub(super) async fn due_items(
+        &self,
+        owner: &str,
+        exam: &Exam,
+        now: OffsetDateTime,
+    ) -> Result<Vec<QuestionId>, EngineError> {
+        let at = now.unix_timestamp();
+        let cards = self.store.cards_of(owner).await?;
+        Ok(cards
+            .iter()
+            .filter(|c| c.due_at <= at && self.maps_to(&c.question_id, exam))
+            .filter_map(|c| QuestionId::parse(&c.question_id).ok())
+            .collect())
+    }
+
+    fn maps_to(&self, question_id: &str, exam: &Exam) -> bool {
+        self.content
+            .questions
+            .iter()
+            .find(|q| q.id.as_str() == question_id)
+            .is_some_and(|q| q.mapping_for(&exam.code).is_some())
+    }
+
+    /// Whether an attempt of this mode grades answers as their feedback is shown.
+    pub(super) fn grades_on_feedback(mode: &str) -> bool {
+        mode != Mode::Exam.as_str()
+    }
+}

@@ -1,0 +1,184 @@
+//! Spaced repetition through the engine with a moving clock, on both backends: answers become
+//! cards, wrong ones fall due first, a review set serves exactly the due items, and each
+//! attempt item is graded once.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use getmycert_content::testing::repository_content;
+use getmycert_content::{Content, ContentSource};
+use getmycert_core::scoring::Response;
+use getmycert_store::Store;
+use getmycert_store::testing::TestDatabase;
+use getmycert_web::engine::attempts::ServedItem;
+use getmycert_web::engine::{Engine, EngineError, StartRequest};
+use time::{Duration, OffsetDateTime};
+
+/// The first option(s), the displayed order, or every prompt matched to A.
+fn first_answer(item: &ServedItem) -> Response {
+    let letters: Vec<char> = item
+        .options
+        .iter()
+        .filter_map(|o| o.id.chars().next())
+        .collect();
+    match item.kind {
+        "single" => Response::Selected {
+            selected: vec![letters[0]],
+        },
+        "multiple" => Response::Selected {
+            selected: letters[..item.select.expect("select")].to_vec(),
+        },
+        "ordering" => Response::Order { order: letters },
+        "matching" => Response::Matches {
+            matches: item
+                .prompts
+                .iter()
+                .flatten()
+                .map(|p| (p.id.parse().expect("prompt number"), 'A'))
+                .collect(),
+        },
+        other => panic!("unexpected type {other}"),
+    }
+}
+
+/// Answers every item of an attempt a minute apart, showing feedback after each; returns
+/// whether each question was answered right (all its parts).
+async fn answer_all(
+    engine: &Engine<'_>,
+    owner: &str,
+    id: &str,
+    total: usize,
+    start: OffsetDateTime,
+) -> BTreeMap<String, bool> {
+    let mut right: BTreeMap<String, bool> = BTreeMap::new();
+    for n in 1..=total {
+        let at = start + Duration::minutes(n as i64);
+        let item = engine.item(owner, id, n).await.expect("item");
+        engine
+            .respond(owner, id, n, Some(first_answer(&item)), None, at)
+            .await
+            .expect("saved");
+        let reviewed = engine.feedback(owner, id, n, at).await.expect("feedback");
+        *right.entry(reviewed.id.clone()).or_insert(true) &= reviewed.correct;
+    }
+    right
+}
+
+async fn run(store: Arc<dyn Store>) {
+    let content = Content::load(&ContentSource::Dir(repository_content())).expect("content");
+    store.sync_exams(&content.exams).await.expect("exams");
+    store
+        .sync_questions(&content.questions)
+        .await
+        .expect("questions");
+    let engine = Engine::new(store.as_ref(), &content);
+    let owner = "g-learner";
+    let t0 = OffsetDateTime::now_utc();
+    let request = StartRequest {
+        exam: "MLS-C01".into(),
+        mode: "practice".into(),
+        seed: Some(5),
+        count: Some(12),
+        ..Default::default()
+    };
+    let view = engine.start(owner, &request, t0).await.expect("practice");
+    let right = answer_all(&engine, owner, &view.id, view.total, t0).await;
+    let wrong: BTreeSet<String> = right
+        .iter()
+        .filter(|(_, ok)| !**ok)
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert!(
+        !wrong.is_empty() && wrong.len() < right.len(),
+        "always choosing the first option gets some right and some wrong: {right:?}"
+    );
+
+    // Showing feedback again grades nothing twice.
+    let again = engine
+        .feedback(owner, &view.id, 1, t0 + Duration::minutes(30))
+        .await
+        .expect("feedback again");
+    let card = store
+        .card(owner, &again.id)
+        .await
+        .expect("card")
+        .expect("exists");
+    assert_eq!(card.reps, 1, "one grading per attempt item: {card:?}");
+
+    let queue = |at| async move {
+        engine
+            .due(owner, at)
+            .await
+            .expect("due")
+            .into_iter()
+            .find(|d| d.exam == "MLS-C01")
+            .expect("MLS-C01")
+    };
+    let now = queue(t0 + Duration::hours(1)).await;
+    assert_eq!(now.cards, right.len(), "one card per question answered");
+    assert_eq!(now.due, 0, "nothing falls due within the hour");
+    assert!(now.next_due_at.is_some());
+    let nothing = engine
+        .start(
+            owner,
+            &StartRequest {
+                mode: "review".into(),
+                ..request.clone()
+            },
+            t0 + Duration::hours(1),
+        )
+        .await;
+    assert!(
+        matches!(&nothing, Err(EngineError::Invalid(m)) if m.contains("nothing is due")),
+        "{nothing:?}"
+    );
+
+    // Two days on, exactly the missed questions are due (right answers given fast are Easy
+    // and come back after days, misses after one day).
+    let later = t0 + Duration::days(2);
+    assert_eq!(queue(later).await.due, wrong.len());
+    let review = engine
+        .start(
+            owner,
+            &StartRequest {
+                mode: "review".into(),
+                count: Some(100),
+                ..request.clone()
+            },
+            later,
+        )
+        .await
+        .expect("review set");
+    let reviewed = answer_all(&engine, owner, &review.id, review.total, later).await;
+    assert_eq!(
+        reviewed.keys().cloned().collect::<BTreeSet<_>>(),
+        wrong,
+        "a review set serves the due items"
+    );
+    for (id, ok) in &reviewed {
+        let card = store.card(owner, id).await.expect("card").expect("exists");
+        let lapses = 1 + i32::from(!ok);
+        assert_eq!((card.reps, card.lapses), (2, lapses), "{id}: {card:?}");
+        assert!(card.due_at > later.unix_timestamp());
+    }
+    assert_eq!(queue(later).await.due, 0, "reviewing cleared the queue");
+    assert_eq!(
+        store.reviews_of(owner).await.expect("log").len(),
+        right.len() + reviewed.len(),
+        "each question of both sets was graded once"
+    );
+}
+
+#[tokio::test]
+async fn spaced_repetition_over_sqlite() {
+    let db = TestDatabase::sqlite();
+    run(getmycert_store::connect(&db.url).await.expect("connect")).await;
+}
+
+#[tokio::test]
+async fn spaced_repetition_over_postgres() {
+    let Some(db) = TestDatabase::postgres().await else {
+        return;
+    };
+    run(getmycert_store::connect(&db.url).await.expect("connect")).await;
+}
