@@ -45,6 +45,16 @@ pub struct ServeArgs {
     /// The site is served over https (TLS ends at a proxy): Secure cookies and HSTS.
     #[arg(long, env = "GETMYCERT_HTTPS", global = true)]
     pub https: bool,
+
+    /// Seconds between the server's calibration runs (item statistics and IRT parameters from
+    /// first-attempt responses); 0 turns them off. With several instances, set it on one.
+    #[arg(
+        long,
+        env = "GETMYCERT_CALIBRATE_EVERY",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub calibrate_every: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -60,6 +70,13 @@ pub enum Command {
     Irt {
         #[command(subcommand)]
         command: IrtCommand,
+    },
+    /// Computes item statistics and calibrates the 2PL parameters of every exam from the
+    /// first-attempt responses in the database (the server also does this periodically).
+    Calibrate {
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Manage accounts (operators). Passwords are read from standard input, never from flags.
     User {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use getmycert::cli::{Cli, Command, ContentCommand, IrtCommand};
 use getmycert::startup::{Application, shutdown_signal};
-use getmycert::{content_cmd, irt_cmd, user_cmd};
+use getmycert::{calibrate_cmd, content_cmd, irt_cmd, user_cmd};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Some(Command::Irt {
             command: IrtCommand::Fit { responses, json },
         }) => irt_cmd::fit(&responses, json),
+        Some(Command::Calibrate { json }) => calibrate_cmd::main(&cli.serve, json),
         Some(Command::User { command }) => user_cmd::main(&cli.serve.database_url, command),
     }
 }

@@ -26,6 +26,7 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    calibrate_every: u64,
 }
 
 /// Loads the content the server will serve.
@@ -66,6 +67,7 @@ impl Application {
         Ok(Self {
             listener,
             state: AppState::new(store, Arc::new(content)).served_over_https(args.https),
+            calibrate_every: args.calibrate_every,
         })
     }
 
@@ -83,9 +85,40 @@ impl Application {
         if let Ok(addr) = self.listener.local_addr() {
             tracing::info!(%addr, "serving");
         }
+        let calibration = (self.calibrate_every > 0).then(|| {
+            tokio::spawn(calibrate_periodically(
+                self.state.clone(),
+                self.calibrate_every,
+            ))
+        });
         let served = getmycert_web::serve(self.listener, self.state, shutdown).await;
+        if let Some(task) = calibration {
+            task.abort();
+        }
         store.close().await;
         served
+    }
+}
+
+/// Calibrates every `seconds`, the first run one period after start, off the request path.
+async fn calibrate_periodically(state: AppState, seconds: u64) {
+    let period = std::time::Duration::from_secs(seconds);
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match state
+            .engine()
+            .calibrate(time::OffsetDateTime::now_utc())
+            .await
+        {
+            Ok(summary) => tracing::info!(
+                seconds = summary.seconds,
+                exams = summary.exams.len(),
+                "calibration done"
+            ),
+            Err(e) => tracing::error!(error = %e, "calibration failed"),
+        }
     }
 }
 

@@ -450,6 +450,60 @@ macro_rules! impl_store {
             Ok(())
         }
 
+        async fn submitted_attempts(&self) -> Result<Vec<crate::AttemptRow>, crate::StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT id, owner, exam_code, mode, seed, items, started_at, deadline, submitted_at, result
+                 FROM attempts WHERE submitted_at IS NOT NULL ORDER BY started_at, id",
+            )
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
+        async fn submitted_responses(&self) -> Result<Vec<crate::SubmittedResponse>, crate::StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT r.attempt_id, r.n, r.response FROM responses r
+                 JOIN attempts a ON a.id = r.attempt_id WHERE a.submitted_at IS NOT NULL",
+            )
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
+        async fn replace_item_stats(&self, rows: &[crate::ItemStatRow]) -> Result<(), crate::StoreError> {
+            let mut tx = self.pool.begin().await?;
+            sqlx::query("DELETE FROM item_stats").execute(&mut *tx).await?;
+            for r in rows {
+                sqlx::query(
+                    "INSERT INTO item_stats (exam_code, question_id, part, responses, facility,
+                       discrimination, a, b, analysis, computed_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(&r.exam_code)
+                .bind(&r.question_id)
+                .bind(r.part)
+                .bind(r.responses)
+                .bind(r.facility)
+                .bind(r.discrimination)
+                .bind(r.a)
+                .bind(r.b)
+                .bind(&r.analysis)
+                .bind(r.computed_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        }
+
+        async fn item_stats(&self) -> Result<Vec<crate::ItemStatRow>, crate::StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT exam_code, question_id, part, responses, facility, discrimination, a, b,
+                   analysis, computed_at
+                 FROM item_stats ORDER BY exam_code, question_id, part",
+            )
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
         async fn create_user(&self, u: &crate::UserRow) -> Result<(), crate::StoreError> {
             let done = sqlx::query(
                 "INSERT INTO users (id, email, password_hash, display_name, role, created_at)

@@ -5,8 +5,8 @@
 
 mod accounts;
 mod attempts;
-mod cards;
 mod common;
+mod learning;
 pub mod postgres;
 mod questions;
 pub mod sqlite;
@@ -23,7 +23,7 @@ use getmycert_core::{Exam, Question, QuestionId};
 
 pub use accounts::{ReportRow, UserRow};
 pub use attempts::{AttemptRow, NewAttempt, ResponseRow};
-pub use cards::{CardReview, CardRow};
+pub use learning::{CardReview, CardRow, ItemStatRow, SubmittedResponse};
 pub use postgres::PgStore;
 pub use questions::{QuestionFilter, QuestionPage, StoredQuestion};
 pub use sqlite::SqliteStore;
@@ -175,6 +175,18 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// Sets an identity's desired retention.
     async fn set_desired_retention(&self, owner: &str, retention: f64) -> Result<(), StoreError>;
+
+    /// Every submitted attempt of every identity, oldest first (for calibration).
+    async fn submitted_attempts(&self) -> Result<Vec<AttemptRow>, StoreError>;
+
+    /// Every saved response of the submitted attempts (for calibration).
+    async fn submitted_responses(&self) -> Result<Vec<SubmittedResponse>, StoreError>;
+
+    /// Replaces every item statistic with `rows`, in one transaction.
+    async fn replace_item_stats(&self, rows: &[ItemStatRow]) -> Result<(), StoreError>;
+
+    /// Every item statistic, by exam, item and part.
+    async fn item_stats(&self) -> Result<Vec<ItemStatRow>, StoreError>;
 
     /// Creates an account; `Err(Conflict)` when the email is taken.
     async fn create_user(&self, user: &UserRow) -> Result<(), StoreError>;

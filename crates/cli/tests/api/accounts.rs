@@ -239,6 +239,10 @@ async fn the_account_pages_sign_up_change_the_password_export_and_delete() {
     assert_eq!(export["account"]["email"], "eve@example.com");
     assert_eq!(export["attempts"].as_array().map(Vec::len), Some(1));
     assert!(
+        export["cards"].is_array() && export["reviews"].is_array(),
+        "spaced-repetition data is exported: {export}"
+    );
+    assert!(
         !export.to_string().contains("argon2"),
         "the export holds no password hash"
     );

@@ -78,6 +78,7 @@ impl TestApp {
             database_url: db.url.clone(),
             content_dir: Some(content.path().to_owned()),
             https,
+            calibrate_every: 0,
         };
         let app = Application::build(&args)
             .await

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod attempts;
+mod calibration;
 mod helpers;
 mod openapi;
 mod pages;

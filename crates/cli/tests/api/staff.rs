@@ -7,10 +7,10 @@ use reqwest::StatusCode;
 
 use crate::helpers::TestApp;
 
-const GOOD: &str = "correct horse battery staple tango";
+pub(crate) const GOOD: &str = "correct horse battery staple tango";
 
 /// `getmycert user …` against the app's database, with `stdin` on standard input.
-fn user_cmd(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String) {
+pub(crate) fn user_cmd(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_getmycert"))
         .arg("--database-url")
         .arg(&app.args.database_url)
@@ -38,7 +38,7 @@ fn user_cmd(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String) {
     )
 }
 
-async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
+pub(crate) async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
     let client = TestApp::new_client();
     let (status, body) = app.login(&client, email, GOOD).await;
     assert_eq!(status, StatusCode::OK, "{body}");

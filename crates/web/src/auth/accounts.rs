@@ -254,9 +254,39 @@ pub async fn export(state: &AppState, user: &User) -> Result<serde_json::Value, 
             "responses": responses,
         }));
     }
+    let cards: Vec<serde_json::Value> = state
+        .store
+        .cards_of(&user.id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|c| {
+            serde_json::json!({
+                "question": c.question_id, "stability": c.stability, "difficulty": c.difficulty,
+                "due_at": c.due_at, "last_review_at": c.last_review_at, "reps": c.reps,
+                "lapses": c.lapses,
+            })
+        })
+        .collect();
+    let reviews: Vec<serde_json::Value> = state
+        .store
+        .reviews_of(&user.id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| {
+            serde_json::json!({
+                "attempt": r.attempt_id, "n": r.n, "question": r.question_id,
+                "grade": r.grade, "reviewed_at": r.reviewed_at, "elapsed_days": r.elapsed_days,
+            })
+        })
+        .collect();
     Ok(serde_json::json!({
         "account": {"id": user.id, "email": user.email, "role": user.role},
         "attempts": attempts,
+        "cards": cards,
+        "reviews": reviews,
+        "desired_retention": state.store.desired_retention(&user.id).await.map_err(internal)?,
     }))
 }
 

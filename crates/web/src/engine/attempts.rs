@@ -239,7 +239,7 @@ fn new_id() -> String {
     )
 }
 
-fn parse_items(row: &AttemptRow) -> Result<Vec<FormItem>, EngineError> {
+pub(super) fn parse_items(row: &AttemptRow) -> Result<Vec<FormItem>, EngineError> {
     serde_json::from_str(&row.items)
         .map_err(|e| EngineError::Corrupt(format!("attempt {}: {e}", row.id)))
 }
@@ -780,7 +780,7 @@ fn saved_response(
 }
 
 /// A response in display ids → the same response in the item's own letters.
-fn to_original(response: &Response, order: &[usize]) -> Response {
+pub(super) fn to_original(response: &Response, order: &[usize]) -> Response {
     let map = |c: &char| -> char {
         let display = (*c as u8).wrapping_sub(b'A') as usize;
         order.get(display).map_or('?', |o| letter(*o))

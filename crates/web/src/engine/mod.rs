@@ -2,6 +2,7 @@
 //! applies the `core` rules and writes back; handlers only translate HTTP to these calls.
 
 pub mod attempts;
+pub mod calibration;
 pub mod review;
 
 pub use attempts::{AttemptView, Engine, EngineError, Mode, StartRequest};

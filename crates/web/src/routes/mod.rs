@@ -7,6 +7,7 @@ mod exams;
 mod guides;
 mod health;
 mod home;
+mod item_stats;
 mod plan;
 mod questions;
 mod review;
@@ -27,6 +28,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(review::router())
         .merge(account::router())
         .merge(staff::router())
+        .merge(item_stats::router())
         .merge(health::router())
         .merge(assets::router())
         .fallback(crate::error::not_found)

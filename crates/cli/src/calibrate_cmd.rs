@@ -1,0 +1,95 @@
+//! `getmycert calibrate [--json]`: item statistics and 2PL parameters for every exam from the
+//! first-attempt responses in the database, as the server's periodic run computes them.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use getmycert_web::AppState;
+use getmycert_web::engine::calibration::CalibrationSummary;
+
+use crate::cli::ServeArgs;
+use crate::startup::load_content;
+
+async fn run(args: &ServeArgs) -> Result<CalibrationSummary, String> {
+    let content = load_content(args).map_err(|e| format!("the content is invalid.\n{e}"))?;
+    let store = getmycert_store::connect(&args.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    store
+        .sync_exams(&content.exams)
+        .await
+        .map_err(|e| e.to_string())?;
+    store
+        .sync_questions(&content.questions)
+        .await
+        .map_err(|e| e.to_string())?;
+    let state = AppState::new(store.clone(), Arc::new(content));
+    let summary = state
+        .engine()
+        .calibrate(time::OffsetDateTime::now_utc())
+        .await
+        .map_err(|e| format!("calibration failed: {e}"));
+    store.close().await;
+    summary
+}
+
+fn print(summary: &CalibrationSummary) {
+    println!(
+        "{:<9} {:>10} {:>6} {:>9} {:>10} {:>7}  converged",
+        "exam", "candidates", "items", "responses", "calibrated", "flagged"
+    );
+    for e in &summary.exams {
+        println!(
+            "{:<9} {:>10} {:>6} {:>9} {:>10} {:>7}  {} ({} iterations)",
+            e.exam,
+            e.candidates,
+            e.items,
+            e.responses,
+            e.calibrated,
+            e.flagged,
+            if e.converged { "yes" } else { "no" },
+            e.iterations
+        );
+        if !e.ready_for_live.is_empty() {
+            println!(
+                "  pilot items ready to go live (set `status: live` in their files): {}",
+                e.ready_for_live.join(", ")
+            );
+        }
+    }
+    if summary.exams.is_empty() {
+        println!("no submitted attempts yet: nothing to calibrate");
+    }
+    println!("{:.2} s", summary.seconds);
+}
+
+/// Runs the calibration; exit 1 when it fails.
+pub fn main(args: &ServeArgs, json: bool) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("no async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(summary) if json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&summary).expect("a summary serializes")
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(summary) => {
+            print(&summary);
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
