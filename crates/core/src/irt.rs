@@ -217,10 +217,17 @@ pub struct Ability {
     pub sd: f64,
 }
 
-/// EAP ability from responses to calibrated items (`None` entries are skipped).
-pub fn eap(responses: &[Option<bool>], items: &[ItemParams]) -> Ability {
+/// The ability posterior over the grid: (nodes, weights summing to 1), from a standard normal
+/// prior and responses to calibrated items (`None` entries are skipped).
+pub fn posterior_on_grid(responses: &[Option<bool>], items: &[ItemParams]) -> (Vec<f64>, Vec<f64>) {
     let (nodes, prior) = grid();
     let post = posterior(responses, items, &nodes, &prior);
+    (nodes, post)
+}
+
+/// EAP ability from responses to calibrated items (`None` entries are skipped).
+pub fn eap(responses: &[Option<bool>], items: &[ItemParams]) -> Ability {
+    let (nodes, post) = posterior_on_grid(responses, items);
     let theta: f64 = nodes.iter().zip(&post).map(|(t, w)| t * w).sum();
     let var: f64 = nodes
         .iter()

@@ -10,6 +10,7 @@ pub mod fixtures;
 pub mod irt;
 pub mod plan;
 pub mod question;
+pub mod readiness;
 pub mod review;
 pub mod scoring;
 

@@ -182,3 +182,95 @@ async fn spaced_repetition_over_postgres() {
     };
     run(getmycert_store::connect(&db.url).await.expect("connect")).await;
 }
+
+/// Enough candidates sit the same simulation for every item to be calibrated; reports then
+/// carry the IRT estimate and readiness reads calibrated parameters.
+async fn calibrated(store: Arc<dyn Store>) {
+    use rand::{Rng, SeedableRng};
+
+    let content = Content::load(&ContentSource::Dir(repository_content())).expect("content");
+    store.sync_exams(&content.exams).await.expect("exams");
+    store
+        .sync_questions(&content.questions)
+        .await
+        .expect("questions");
+    let engine = Engine::new(store.as_ref(), &content);
+    let t0 = OffsetDateTime::now_utc();
+    let request = StartRequest {
+        exam: "AIF-C01".into(),
+        mode: "exam".into(),
+        seed: Some(3),
+        ..Default::default()
+    };
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let mut last = String::new();
+    for k in 0..40 {
+        let owner = format!("g-{k}");
+        let view = engine.start(&owner, &request, t0).await.expect("start");
+        for n in 1..=view.total {
+            let item = engine.item(&owner, &view.id, n).await.expect("item");
+            let mut answer = first_answer(&item);
+            if let Response::Selected { selected } = &mut answer
+                && item.kind == "single"
+            {
+                selected[0] = item.options[rng.random_range(0..item.options.len())]
+                    .id
+                    .chars()
+                    .next()
+                    .expect("letter");
+            }
+            engine
+                .respond(&owner, &view.id, n, Some(answer), None, t0)
+                .await
+                .expect("saved");
+        }
+        let report = engine.submit(&owner, &view.id, t0).await.expect("submit");
+        assert!(report.irt.is_none(), "nothing is calibrated yet");
+        last = view.id;
+    }
+    let summary = engine
+        .calibrate(t0 + Duration::minutes(1))
+        .await
+        .expect("calibrates");
+    let aif = summary
+        .exams
+        .iter()
+        .find(|e| e.exam == "AIF-C01")
+        .expect("AIF-C01");
+    assert_eq!((aif.candidates, aif.responses), (40, 40 * 65), "{aif:?}");
+    assert_eq!(
+        aif.calibrated, aif.items,
+        "every item part has 40 ≥ 30 responses"
+    );
+    let report = engine
+        .report("g-39", &last, t0 + Duration::minutes(2))
+        .await
+        .expect("report");
+    let irt = report
+        .irt
+        .expect("a calibrated simulation has an IRT estimate");
+    assert!(
+        irt.low <= irt.scaled_score && irt.scaled_score <= irt.high,
+        "{irt:?}"
+    );
+    assert!((0.0..=1.0).contains(&irt.p_pass));
+    let readiness = engine
+        .readiness("g-39", "AIF-C01")
+        .await
+        .expect("readiness");
+    assert_eq!(readiness.calibrated_share, 1.0);
+}
+
+#[tokio::test]
+async fn calibration_feeds_reports_and_readiness_over_sqlite() {
+    let db = TestDatabase::sqlite();
+    calibrated(getmycert_store::connect(&db.url).await.expect("connect")).await;
+}
+
+#[tokio::test]
+async fn calibration_feeds_reports_and_readiness_over_postgres() {
+    let Some(db) = TestDatabase::postgres().await else {
+        return;
+    };
+    calibrated(getmycert_store::connect(&db.url).await.expect("connect")).await;
+}

@@ -61,7 +61,7 @@ fn assert_served_shape(item: &Value) {
     }
 }
 
-async fn sit(
+pub(crate) async fn sit(
     app: &TestApp,
     client: &reqwest::Client,
     exam: &str,

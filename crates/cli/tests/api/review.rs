@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::attempts::some_answer;
+use crate::attempts::{sit, some_answer};
 use crate::helpers::TestApp;
 
 /// The queue of one exam from `GET /api/v1/review`.
@@ -181,7 +181,7 @@ async fn review_flow(app: TestApp) {
     assert_eq!(queue_of(&app, "MLS-C01").await["cards"], 1);
 
     // The home and exam pages show the queue of this visitor.
-    assert!(app.page("/").await.contains("Your review queue"));
+    assert!(app.page("/").await.contains("Your progress"));
     let exam_page = app.page("/exams/mls-c01").await;
     assert!(exam_page.contains(r#"id="review-due""#), "{exam_page}");
     assert!(
@@ -201,5 +201,80 @@ async fn spaced_repetition_over_http_on_sqlite() {
 async fn spaced_repetition_over_http_on_postgres() {
     if let Some(app) = TestApp::spawn_postgres_with_bank().await {
         review_flow(app).await;
+    }
+}
+
+async fn readiness_flow(app: TestApp) {
+    let readiness = |exam: &'static str| {
+        let app = &app;
+        async move {
+            app.json(
+                &app.client,
+                Method::GET,
+                &format!("/api/v1/readiness/{exam}"),
+                None,
+            )
+            .await
+        }
+    };
+    let (status, before) = readiness("AIF-C01").await;
+    assert_eq!(status, StatusCode::OK, "{before}");
+    assert_eq!(before["status"], "not-enough-data");
+    assert_eq!(
+        (before["responses"].as_u64(), before["needed"].as_u64()),
+        (Some(0), Some(20))
+    );
+    assert!(
+        app.page("/exams/aif-c01")
+            .await
+            .contains("Answer 20 more AIF-C01 questions"),
+        "the exam page says what is missing instead of guessing"
+    );
+    assert_eq!(
+        readiness("XYZ-C01").await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // A whole simulation, every item answered, then submitted.
+    let (id, items) = sit(&app, &app.client, "AIF-C01", 17).await;
+    for n in 1..=items.len() {
+        answer(&app, &id, n).await;
+    }
+    let (status, report) = app.submit(&app.client, &id).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let (status, after) = readiness("aif-c01").await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    assert_eq!(after["status"], "estimate", "{after}");
+    let figure = |k: &str| {
+        after[k]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{k} in {after}"))
+    };
+    assert!(figure("responses") >= 20.0);
+    assert!(
+        100.0 <= figure("low") && figure("low") <= figure("scaled_score"),
+        "{after}"
+    );
+    assert!(figure("scaled_score") <= figure("high") && figure("high") <= 1000.0);
+    assert!((0.0..=1.0).contains(&figure("p_pass")));
+    assert!((0.0..=1.0).contains(&figure("calibrated_share")));
+    assert_eq!(after["domains"].as_array().map(Vec::len), Some(5));
+    let page = app.page("/exams/aif-c01").await;
+    assert!(
+        page.contains(&format!("Estimated score {}", figure("scaled_score"))),
+        "{page}"
+    );
+    assert!(app.page("/").await.contains("chance of passing"));
+}
+
+#[tokio::test]
+async fn readiness_over_http_on_sqlite() {
+    readiness_flow(TestApp::spawn_with_bank().await).await;
+}
+
+#[tokio::test]
+async fn readiness_over_http_on_postgres() {
+    if let Some(app) = TestApp::spawn_postgres_with_bank().await {
+        readiness_flow(app).await;
     }
 }

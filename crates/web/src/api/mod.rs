@@ -3,6 +3,7 @@
 
 mod attempts;
 mod auth;
+mod readiness;
 mod review;
 
 use std::sync::Arc;
@@ -25,7 +26,7 @@ use crate::engine::EngineError;
         title = "GetMyCert API",
         description = "Attempts (exam simulations, practice sets, missed questions): start, read items without keys, answer, submit and read the report. The session cookie or guest identity cookie identifies the caller."
     ),
-    tags((name = "attempts", description = "Sittings and their reports"), (name = "accounts", description = "Sign up, sign in, sign out"), (name = "review", description = "Spaced repetition: the queue of due questions and the desired retention"))
+    tags((name = "attempts", description = "Sittings and their reports"), (name = "accounts", description = "Sign up, sign in, sign out"), (name = "review", description = "Spaced repetition (the queue of due questions, the desired retention) and readiness"))
 )]
 struct ApiDoc;
 
@@ -66,7 +67,8 @@ pub(crate) fn router() -> Router<AppState> {
             "/api/v1",
             attempts::router()
                 .merge(auth::router())
-                .merge(review::router()),
+                .merge(review::router())
+                .merge(readiness::router()),
         )
         .split_for_parts();
     let limits = tower_governor::governor::GovernorConfigBuilder::default()
@@ -98,7 +100,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
             "/api/v1",
             attempts::router()
                 .merge(auth::router())
-                .merge(review::router()),
+                .merge(review::router())
+                .merge(readiness::router()),
         )
         .split_for_parts()
         .1

@@ -214,6 +214,10 @@ pub struct Report {
     pub mode: Mode,
     #[serde(flatten)]
     pub summary: Summary,
+    /// A simulation's IRT estimate (score, 80% interval, P(pass), per-domain mastery) once
+    /// every scored item is calibrated; see docs/scoring.md.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub irt: Option<getmycert_core::readiness::Estimate>,
     pub seconds_used: i64,
     pub items: Vec<ReviewedItem>,
 }
@@ -722,6 +726,7 @@ impl<'a> Engine<'a> {
         let mut reviewed = Vec::new();
         let mut outcomes = Vec::new();
         let mut per_item: Vec<(QuestionId, bool)> = Vec::new();
+        let mut scored: Vec<(Question, usize, u8, bool)> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let n = i + 1;
             let (question, part) = self.revision(item).await?;
@@ -733,6 +738,7 @@ impl<'a> Engine<'a> {
                     domain: item.domain,
                     correct,
                 });
+                scored.push((question.clone(), item.part, item.domain, correct));
             }
             per_item.push((item.id.clone(), correct));
             reviewed.push(review(
@@ -740,7 +746,15 @@ impl<'a> Engine<'a> {
             ));
         }
         let summary = summarize(exam, &outcomes);
+        let irt = if row.mode == Mode::Exam.as_str() {
+            let refs: Vec<(&Question, usize, u8, bool)> =
+                scored.iter().map(|(q, p, d, c)| (q, *p, *d, *c)).collect();
+            self.calibrated_estimate(exam, &refs).await?
+        } else {
+            None
+        };
         let report = Report {
+            irt,
             id: row.id.clone(),
             exam: row.exam_code.clone(),
             mode: Mode::parse(&row.mode).unwrap_or(Mode::Practice),

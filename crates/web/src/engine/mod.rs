@@ -3,6 +3,7 @@
 
 pub mod attempts;
 pub mod calibration;
+pub mod readiness;
 pub mod review;
 
 pub use attempts::{AttemptView, Engine, EngineError, Mode, StartRequest};

@@ -12,6 +12,7 @@ use getmycert_core::ExamCode;
 use crate::identity::Identity;
 use crate::views::{ExamView, Nav};
 
+use super::readiness::{ReadinessShown, shown};
 use super::review::{QueueRow, queues};
 use crate::{AppState, WebError};
 
@@ -61,6 +62,8 @@ struct ExamPage {
     practice_items: u64,
     /// The visitor's review queue for this exam, when it has cards.
     queue: Option<QueueRow>,
+    /// The visitor's readiness (shown where the bank has questions).
+    readiness: Option<ReadinessShown>,
 }
 
 async fn show(
@@ -86,6 +89,10 @@ async fn show(
             .await?
             .into_iter()
             .find(|q| q.exam == code.as_str()),
+        readiness: match counts.get(code.as_str()) {
+            Some(n) if *n > 0 => Some(shown(&state, &owner, code.as_str()).await?),
+            _ => None,
+        },
     }
     .into_response())
 }

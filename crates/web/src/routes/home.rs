@@ -10,6 +10,7 @@ use crate::identity::Identity;
 use crate::views::{ExamView, Nav};
 use crate::{AppState, WebError};
 
+use super::readiness::{ReadinessShown, shown};
 use super::review::{QueueRow, queues};
 
 pub(super) fn router() -> Router<AppState> {
@@ -25,11 +26,23 @@ struct HomePage {
     ml_exams: Vec<ExamView>,
     /// The visitor's review queues (exams with cards).
     queues: Vec<QueueRow>,
+    /// The visitor's readiness for each exam it has answered questions of.
+    readiness: Vec<ReadinessShown>,
 }
 
 impl HomePage {
     fn due(&self) -> usize {
         self.queues.iter().map(|q| q.due).sum()
+    }
+
+    /// "MLS-C01 12, AIF-C01 3".
+    fn due_list(&self) -> String {
+        self.queues
+            .iter()
+            .filter(|q| q.due > 0)
+            .map(|q| format!("{} {}", q.exam, q.due))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -51,10 +64,16 @@ async fn home(
         })
         .map(ExamView::of)
         .collect();
+    let queues = queues(&state, &owner, time::OffsetDateTime::now_utc()).await?;
+    let mut readiness = Vec::new();
+    for q in &queues {
+        readiness.push(shown(&state, &owner, &q.exam).await?);
+    }
     Ok(HomePage {
         nav: Nav::at("/"),
         ml_exams,
-        queues: queues(&state, &owner, time::OffsetDateTime::now_utc()).await?,
+        queues,
+        readiness,
     })
 }
 

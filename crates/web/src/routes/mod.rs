@@ -10,6 +10,7 @@ mod home;
 mod item_stats;
 mod plan;
 mod questions;
+mod readiness;
 mod review;
 mod staff;
 

@@ -1,0 +1,170 @@
+//! Readiness in the engine: the candidate's latest answer to each question of an exam, the
+//! items' parameters (calibrated where the last calibration kept them, provisional from the
+//! author's difficulty otherwise), and `core::readiness` over them.
+//!
+//! Provisional parameters: a = 1 and b = −1, 0, +1 for easy, medium and hard. A case study's
+//! answer (right only if every part is right) is read with its first part's parameters.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use getmycert_core::irt::ItemParams;
+use getmycert_core::readiness::{Answer, BankItem, Estimate, Readiness, Scale, readiness};
+use getmycert_core::{Difficulty, Exam, ItemStatus, Question};
+
+use super::attempts::{Engine, EngineError};
+
+/// A candidate's readiness for one exam, as pages and the API show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReadinessView {
+    pub exam: String,
+    /// Share of the answers read with calibrated item parameters (the rest are provisional).
+    pub calibrated_share: f64,
+    #[serde(flatten)]
+    pub readiness: Readiness,
+}
+
+/// Parameters by difficulty until an item is calibrated.
+pub fn provisional(difficulty: Difficulty) -> ItemParams {
+    ItemParams {
+        a: 1.0,
+        b: match difficulty {
+            Difficulty::Easy => -1.0,
+            Difficulty::Medium => 0.0,
+            Difficulty::Hard => 1.0,
+        },
+    }
+}
+
+/// Parameters of item parts and how they were obtained.
+pub(super) struct Parameters {
+    calibrated: HashMap<(String, usize), ItemParams>,
+}
+
+impl Parameters {
+    /// The parameters of `question`'s `part` and whether they are calibrated.
+    pub(super) fn of(&self, question: &Question, part: usize) -> (ItemParams, bool) {
+        match self.calibrated.get(&(question.id.to_string(), part)) {
+            Some(p) => (*p, true),
+            None => (provisional(question.difficulty), false),
+        }
+    }
+}
+
+impl Engine<'_> {
+    /// The calibrated parameters of `exam`'s items, from the last calibration.
+    pub(super) async fn parameters(&self, exam: &Exam) -> Result<Parameters, EngineError> {
+        let calibrated = self
+            .store
+            .item_stats()
+            .await?
+            .into_iter()
+            .filter(|s| s.exam_code == exam.code.as_str())
+            .filter_map(|s| {
+                Some((
+                    (s.question_id, s.part as usize),
+                    ItemParams { a: s.a?, b: s.b? },
+                ))
+            })
+            .collect();
+        Ok(Parameters { calibrated })
+    }
+
+    /// The exam's ability ↔ score mapping over its live items.
+    pub(super) fn scale(&self, exam: &Exam, parameters: &Parameters) -> Scale {
+        let mut bank = Vec::new();
+        for q in self
+            .content
+            .questions
+            .iter()
+            .filter(|q| q.status == ItemStatus::Live)
+        {
+            let Some(m) = q.mapping_for(&exam.code) else {
+                continue;
+            };
+            for part in 0..q.parts.len() {
+                bank.push(BankItem {
+                    domain: m.domain,
+                    params: parameters.of(q, part).0,
+                });
+            }
+        }
+        Scale::new(exam, &bank)
+    }
+
+    /// The IRT estimate of an attempt's scored answers `(question, part, domain, correct)`,
+    /// when every one of them is calibrated; `None` otherwise.
+    pub(super) async fn calibrated_estimate(
+        &self,
+        exam: &Exam,
+        scored: &[(&Question, usize, u8, bool)],
+    ) -> Result<Option<Estimate>, EngineError> {
+        let parameters = self.parameters(exam).await?;
+        let mut answers = Vec::with_capacity(scored.len());
+        for (q, part, domain, correct) in scored {
+            let (params, calibrated) = parameters.of(q, *part);
+            if !calibrated {
+                return Ok(None);
+            }
+            answers.push(Answer {
+                item: BankItem {
+                    domain: *domain,
+                    params,
+                },
+                correct: *correct,
+            });
+        }
+        let scale = self.scale(exam, &parameters);
+        Ok(match readiness(exam, &scale, &answers) {
+            Readiness::Estimate(e) => Some(e),
+            Readiness::NotEnoughData { .. } => None,
+        })
+    }
+
+    /// `owner`'s readiness for the exam `code`.
+    pub async fn readiness(&self, owner: &str, code: &str) -> Result<ReadinessView, EngineError> {
+        let exam = self.exam(code)?;
+        let parameters = self.parameters(exam).await?;
+        let questions: HashMap<&str, &Question> = self
+            .content
+            .questions
+            .iter()
+            .filter(|q| q.mapping_for(&exam.code).is_some())
+            .map(|q| (q.id.as_str(), q))
+            .collect();
+        // The latest grade of each question: right unless Again.
+        let mut latest: BTreeMap<String, bool> = BTreeMap::new();
+        for review in self.store.reviews_of(owner).await? {
+            if questions.contains_key(review.question_id.as_str()) {
+                latest.insert(review.question_id, review.grade != "again");
+            }
+        }
+        let mut calibrated = 0;
+        let answers: Vec<Answer> = latest
+            .iter()
+            .filter_map(|(id, correct)| {
+                let q = questions.get(id.as_str())?;
+                let (params, is_calibrated) = parameters.of(q, 0);
+                calibrated += usize::from(is_calibrated);
+                Some(Answer {
+                    item: BankItem {
+                        domain: q.mapping_for(&exam.code)?.domain,
+                        params,
+                    },
+                    correct: *correct,
+                })
+            })
+            .collect();
+        let scale = self.scale(exam, &parameters);
+        Ok(ReadinessView {
+            exam: exam.code.to_string(),
+            calibrated_share: if answers.is_empty() {
+                0.0
+            } else {
+                calibrated as f64 / answers.len() as f64
+            },
+            readiness: readiness(exam, &scale, &answers),
+        })
+    }
+}
