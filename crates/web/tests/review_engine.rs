@@ -64,13 +64,19 @@ async fn answer_all(
     right
 }
 
-async fn run(store: Arc<dyn Store>) {
+/// The repository's bank, synced into `store`.
+async fn bank_in(store: &Arc<dyn Store>) -> Content {
     let content = Content::load(&ContentSource::Dir(repository_content())).expect("content");
     store.sync_exams(&content.exams).await.expect("exams");
     store
         .sync_questions(&content.questions)
         .await
         .expect("questions");
+    content
+}
+
+async fn run(store: Arc<dyn Store>) {
+    let content = bank_in(&store).await;
     let engine = Engine::new(store.as_ref(), &content);
     let owner = "g-learner";
     let t0 = OffsetDateTime::now_utc();
@@ -188,12 +194,7 @@ async fn spaced_repetition_over_postgres() {
 async fn calibrated(store: Arc<dyn Store>) {
     use rand::{Rng, SeedableRng};
 
-    let content = Content::load(&ContentSource::Dir(repository_content())).expect("content");
-    store.sync_exams(&content.exams).await.expect("exams");
-    store
-        .sync_questions(&content.questions)
-        .await
-        .expect("questions");
+    let content = bank_in(&store).await;
     let engine = Engine::new(store.as_ref(), &content);
     let t0 = OffsetDateTime::now_utc();
     let request = StartRequest {
