@@ -2,6 +2,7 @@
 //! study-plan advisor. No I/O lives here, so every rule is unit- and property-testable.
 #![forbid(unsafe_code)]
 
+pub mod adaptive;
 pub mod analysis;
 pub mod draw;
 pub mod exam;

@@ -13,6 +13,8 @@ pub struct NewAttempt {
     pub items: String,
     pub started_at: OffsetDateTime,
     pub deadline: Option<OffsetDateTime>,
+    /// The sitting's own settings (JSON), if its mode has any.
+    pub settings: Option<String>,
 }
 
 /// An attempt as stored.
@@ -28,6 +30,7 @@ pub struct AttemptRow {
     pub deadline: Option<OffsetDateTime>,
     pub submitted_at: Option<OffsetDateTime>,
     pub result: Option<String>,
+    pub settings: Option<String>,
 }
 
 /// A saved response.

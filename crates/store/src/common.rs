@@ -266,8 +266,8 @@ macro_rules! impl_store {
 
         async fn create_attempt(&self, a: &crate::NewAttempt) -> Result<(), crate::StoreError> {
             sqlx::query(
-                "INSERT INTO attempts (id, owner, exam_code, mode, seed, items, started_at, deadline)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO attempts (id, owner, exam_code, mode, seed, items, started_at, deadline, settings)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(&a.id)
             .bind(&a.owner)
@@ -277,6 +277,48 @@ macro_rules! impl_store {
             .bind(&a.items)
             .bind(a.started_at)
             .bind(a.deadline)
+            .bind(&a.settings)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        }
+
+        async fn extend_attempt(
+            &self,
+            id: &str,
+            before: &str,
+            after: &str,
+        ) -> Result<bool, crate::StoreError> {
+            let done = sqlx::query(
+                "UPDATE attempts SET items = $3 WHERE id = $1 AND items = $2 AND submitted_at IS NULL",
+            )
+            .bind(id)
+            .bind(before)
+            .bind(after)
+            .execute(&self.pool)
+            .await?;
+            Ok(done.rows_affected() > 0)
+        }
+
+        async fn drill_exposure(
+            &self,
+            exam: &str,
+        ) -> Result<std::collections::HashMap<String, i64>, crate::StoreError> {
+            let rows: Vec<(String, i64)> =
+                sqlx::query_as("SELECT question_id, served FROM drill_exposure WHERE exam_code = $1")
+                    .bind(exam)
+                    .fetch_all(&self.pool)
+                    .await?;
+            Ok(rows.into_iter().collect())
+        }
+
+        async fn count_drill_exposure(&self, exam: &str, question_id: &str) -> Result<(), crate::StoreError> {
+            sqlx::query(
+                "INSERT INTO drill_exposure (exam_code, question_id, served) VALUES ($1, $2, 1)
+                 ON CONFLICT (exam_code, question_id) DO UPDATE SET served = drill_exposure.served + 1",
+            )
+            .bind(exam)
+            .bind(question_id)
             .execute(&self.pool)
             .await?;
             Ok(())
@@ -284,7 +326,7 @@ macro_rules! impl_store {
 
         async fn attempt(&self, id: &str) -> Result<crate::AttemptRow, crate::StoreError> {
             sqlx::query_as(
-                "SELECT id, owner, exam_code, mode, seed, items, started_at, deadline, submitted_at, result
+                "SELECT id, owner, exam_code, mode, seed, items, started_at, deadline, submitted_at, result, settings
                  FROM attempts WHERE id = $1",
             )
             .bind(id)
@@ -295,7 +337,7 @@ macro_rules! impl_store {
 
         async fn attempts_of(&self, owner: &str) -> Result<Vec<crate::AttemptRow>, crate::StoreError> {
             Ok(sqlx::query_as(
-                "SELECT id, owner, exam_code, mode, seed, items, started_at, deadline, submitted_at, result
+                "SELECT id, owner, exam_code, mode, seed, items, started_at, deadline, submitted_at, result, settings
                  FROM attempts WHERE owner = $1 ORDER BY started_at DESC",
             )
             .bind(owner)
@@ -452,7 +494,7 @@ macro_rules! impl_store {
 
         async fn submitted_attempts(&self) -> Result<Vec<crate::AttemptRow>, crate::StoreError> {
             Ok(sqlx::query_as(
-                "SELECT id, owner, exam_code, mode, seed, items, started_at, deadline, submitted_at, result
+                "SELECT id, owner, exam_code, mode, seed, items, started_at, deadline, submitted_at, result, settings
                  FROM attempts WHERE submitted_at IS NOT NULL ORDER BY started_at, id",
             )
             .fetch_all(&self.pool)

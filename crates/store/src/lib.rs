@@ -127,6 +127,20 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// Writes a new attempt (one row).
     async fn create_attempt(&self, attempt: &NewAttempt) -> Result<(), StoreError>;
 
+    /// Replaces a growing attempt's form (an adaptive drill's next item) if it is still
+    /// `before` and the attempt is not submitted; `Ok(false)` otherwise (nothing written).
+    async fn extend_attempt(&self, id: &str, before: &str, after: &str)
+    -> Result<bool, StoreError>;
+
+    /// How many adaptive drills of `exam` served each item; key `""` counts the drills.
+    async fn drill_exposure(
+        &self,
+        exam: &str,
+    ) -> Result<std::collections::HashMap<String, i64>, StoreError>;
+
+    /// Counts one drill serving `question_id` (`""`: one drill started).
+    async fn count_drill_exposure(&self, exam: &str, question_id: &str) -> Result<(), StoreError>;
+
     /// One attempt, whoever owns it (callers check ownership).
     async fn attempt(&self, id: &str) -> Result<AttemptRow, StoreError>;
 

@@ -432,7 +432,67 @@ mod attempts {
         an_attempt_is_one_row_read_back_whole,
         responses_are_saved_replaced_and_refused_after_submit,
         an_owner_sees_their_attempts_newest_first,
+        a_growing_form_is_replaced_only_from_its_current_state,
     );
+
+    async fn a_growing_form_is_replaced_only_from_its_current_state(
+        store: Arc<dyn Store>,
+        _url: &str,
+    ) {
+        with_exam(&store).await;
+        let mut row = attempt("drill", "guest-1", now());
+        row.mode = "drill".into();
+        row.items = "[1]".into();
+        row.settings = Some(r#"{"se_target":0.3}"#.into());
+        store.create_attempt(&row).await.expect("create");
+        assert!(
+            store
+                .extend_attempt("drill", "[1]", "[1,2]")
+                .await
+                .expect("grow")
+        );
+        assert!(
+            !store
+                .extend_attempt("drill", "[1]", "[1,3]")
+                .await
+                .expect("stale"),
+            "a stale form is not replaced"
+        );
+        let stored = store.attempt("drill").await.expect("read");
+        assert_eq!(
+            (stored.items.as_str(), stored.settings.as_deref()),
+            ("[1,2]", Some(r#"{"se_target":0.3}"#))
+        );
+        store
+            .submit_attempt("drill", "{}", now())
+            .await
+            .expect("submit");
+        assert!(
+            !store
+                .extend_attempt("drill", "[1,2]", "[1,2,3]")
+                .await
+                .expect("closed")
+        );
+
+        for q in ["", "q-1", "q-1", "q-2"] {
+            store
+                .count_drill_exposure("MLS-C01", q)
+                .await
+                .expect("count");
+        }
+        let exposure = store.drill_exposure("MLS-C01").await.expect("read");
+        assert_eq!(
+            (exposure.get(""), exposure.get("q-1"), exposure.get("q-2")),
+            (Some(&1), Some(&2), Some(&1))
+        );
+        assert!(
+            store
+                .drill_exposure("AIF-C01")
+                .await
+                .expect("other")
+                .is_empty()
+        );
+    }
 
     fn now() -> OffsetDateTime {
         // Whole seconds: both backends keep at least microseconds, so equality holds.
@@ -450,6 +510,7 @@ mod attempts {
             items: r#"[{"id":"alpha","part":0}]"#.into(),
             started_at,
             deadline: Some(started_at + Duration::minutes(180)),
+            settings: None,
         }
     }
 
@@ -652,6 +713,7 @@ mod accounts {
                     items: "[]".into(),
                     started_at: OffsetDateTime::now_utc(),
                     deadline: None,
+                    settings: None,
                 })
                 .await
                 .expect("attempt");
@@ -739,6 +801,7 @@ mod account_lifecycle {
                     items: "[]".into(),
                     started_at: OffsetDateTime::now_utc(),
                     deadline: None,
+                    settings: None,
                 })
                 .await
                 .expect("attempt");

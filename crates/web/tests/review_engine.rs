@@ -275,3 +275,89 @@ async fn calibration_feeds_reports_and_readiness_over_postgres() {
     };
     calibrated(getmycert_store::connect(&db.url).await.expect("connect")).await;
 }
+
+/// An adaptive drill grows one item at a time within its domains, never repeats an item, and
+/// stops at its precision target or its cap; exposure is counted.
+async fn drill(store: Arc<dyn Store>) {
+    let content = bank_in(&store).await;
+    let engine = Engine::new(store.as_ref(), &content);
+    let owner = "g-driller";
+    let t0 = OffsetDateTime::now_utc();
+    let request = StartRequest {
+        exam: "MLS-C01".into(),
+        mode: "drill".into(),
+        domains: vec![3],
+        count: Some(12),
+        seed: Some(8),
+        ..Default::default()
+    };
+    let bad = engine
+        .start(
+            owner,
+            &StartRequest {
+                domains: vec![9],
+                ..request.clone()
+            },
+            t0,
+        )
+        .await;
+    assert!(matches!(bad, Err(EngineError::Invalid(_))), "{bad:?}");
+    let view = engine.start(owner, &request, t0).await.expect("drill");
+    assert_eq!(view.total, 1, "a drill starts with one item");
+    let mut ids = BTreeSet::new();
+    let mut n = 1;
+    let state = loop {
+        let at = t0 + Duration::minutes(n as i64);
+        let item = engine.item(owner, &view.id, n).await.expect("item");
+        engine
+            .respond(owner, &view.id, n, Some(first_answer(&item)), None, at)
+            .await
+            .expect("saved");
+        let reviewed = engine.feedback(owner, &view.id, n, at).await.expect("fb");
+        assert_eq!(reviewed.domain, 3, "only the chosen domain");
+        assert!(
+            ids.insert(reviewed.id.clone()),
+            "{} served twice",
+            reviewed.id
+        );
+        let now = engine.view(owner, &view.id, at).await.expect("view");
+        let state = now.drill.expect("drill state");
+        if state.done {
+            assert_eq!(now.total, n, "nothing is added once done");
+            break state;
+        }
+        assert_eq!(now.total, n + 1, "answering the last item adds the next");
+        n += 1;
+        assert!(n <= 12, "the cap stops the drill");
+    };
+    assert!(state.sd <= state.se_target || n == 12, "{state:?}");
+    let exposure = store.drill_exposure("MLS-C01").await.expect("exposure");
+    assert_eq!(exposure.get(""), Some(&1), "one drill counted");
+    assert_eq!(
+        exposure
+            .iter()
+            .filter(|(k, _)| !k.is_empty())
+            .map(|(_, v)| *v)
+            .sum::<i64>(),
+        n as i64,
+        "every served item counted once"
+    );
+    engine
+        .submit(owner, &view.id, t0 + Duration::hours(1))
+        .await
+        .expect("submit");
+}
+
+#[tokio::test]
+async fn adaptive_drill_over_sqlite() {
+    let db = TestDatabase::sqlite();
+    drill(getmycert_store::connect(&db.url).await.expect("connect")).await;
+}
+
+#[tokio::test]
+async fn adaptive_drill_over_postgres() {
+    let Some(db) = TestDatabase::postgres().await else {
+        return;
+    };
+    drill(getmycert_store::connect(&db.url).await.expect("connect")).await;
+}

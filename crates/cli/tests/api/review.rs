@@ -278,3 +278,55 @@ async fn readiness_over_http_on_postgres() {
         readiness_flow(app).await;
     }
 }
+
+#[tokio::test]
+async fn an_adaptive_drill_over_http_grows_as_it_is_answered() {
+    let app = TestApp::spawn_with_bank().await;
+    assert!(
+        app.page("/practice?exam=MLS-C01")
+            .await
+            .contains("Start a drill")
+    );
+    let start = |count: u32, domain: u8| {
+        let app = &app;
+        let body = json!({"exam": "MLS-C01", "mode": "drill", "count": count, "domains": [domain]});
+        async move {
+            app.json(&app.client, Method::POST, "/api/v1/attempts", Some(body))
+                .await
+        }
+    };
+    let (status, body) = start(3, 7).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, drill) = start(5, 2).await;
+    assert_eq!(status, StatusCode::CREATED, "{drill}");
+    assert_eq!(drill["mode"], "drill");
+    assert_eq!(drill["total"], 1);
+    assert_eq!(drill["drill"]["done"], false);
+    let id = drill["id"].as_str().expect("id").to_owned();
+    for n in 1..=5 {
+        answer(&app, &id, n).await;
+        let (_, view) = app
+            .json(
+                &app.client,
+                Method::GET,
+                &format!("/api/v1/attempts/{id}"),
+                None,
+            )
+            .await;
+        let expected = if n < 5 { n + 1 } else { 5 };
+        assert_eq!(view["total"], expected, "after answering {n}: {view}");
+    }
+    let (_, view) = app
+        .json(
+            &app.client,
+            Method::GET,
+            &format!("/api/v1/attempts/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(view["drill"]["done"], true, "the cap of 5 ends it: {view}");
+    let page = app.page(&format!("/attempts/{id}/items/5")).await;
+    assert!(page.contains("Adaptive drill"), "{page}");
+    let (status, _) = app.submit(&app.client, &id).await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -48,6 +48,9 @@ pub enum Mode {
     Missed,
     /// The spaced-repetition queue: items whose cards are due, most overdue first.
     Review,
+    /// An adaptive drill: each next item chosen for the current ability, until it is known
+    /// precisely enough.
+    Drill,
 }
 
 impl Mode {
@@ -57,13 +60,20 @@ impl Mode {
             Mode::Practice => "practice",
             Mode::Missed => "missed",
             Mode::Review => "review",
+            Mode::Drill => "drill",
         }
     }
 
     fn parse(raw: &str) -> Option<Self> {
-        [Mode::Exam, Mode::Practice, Mode::Missed, Mode::Review]
-            .into_iter()
-            .find(|m| m.as_str() == raw)
+        [
+            Mode::Exam,
+            Mode::Practice,
+            Mode::Missed,
+            Mode::Review,
+            Mode::Drill,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == raw)
     }
 }
 
@@ -104,6 +114,21 @@ pub struct FormItem {
     pub task: u8,
     /// Display position → index into the part's options.
     pub order: Vec<usize>,
+}
+
+impl FormItem {
+    /// The slot with its options (`options` of them) in a fresh random order.
+    pub(super) fn from_slot(slot: Slot, options: usize, rng: &mut ChaCha8Rng) -> Self {
+        FormItem {
+            order: permutation(options, rng),
+            id: slot.id,
+            hash: slot.hash,
+            part: slot.part,
+            scored: slot.scored,
+            domain: slot.domain,
+            task: slot.task,
+        }
+    }
 }
 
 /// An option or prompt as served: display id and Markdown text.
@@ -157,6 +182,9 @@ pub struct AttemptView {
     pub seconds_left: Option<i64>,
     pub submitted: bool,
     pub items: Vec<ItemState>,
+    /// An adaptive drill's ability estimate and whether it is done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drill: Option<super::drill::DrillState>,
 }
 
 /// One option in the review after submit.
@@ -281,7 +309,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The live and pilot items of an exam, as draw candidates.
-    async fn candidates(
+    pub(super) async fn candidates(
         &self,
         exam: &Exam,
         owner: &str,
@@ -327,7 +355,7 @@ impl<'a> Engine<'a> {
         let exam = self.exam(&request.exam)?;
         let mode = Mode::parse(&request.mode).ok_or_else(|| {
             EngineError::Invalid(format!(
-                "mode `{}` is not one of exam, practice, missed, review",
+                "mode `{}` is not one of exam, practice, missed, review, drill",
                 request.mode
             ))
         })?;
@@ -335,7 +363,32 @@ impl<'a> Engine<'a> {
         let (candidates, questions) = self.candidates(exam, owner).await?;
         let draw_error =
             |e: DrawError| EngineError::Invalid(format!("{} cannot be drawn: {e}", exam.code));
+        let mut settings = None;
         let (slots, deadline): (Vec<Slot>, Option<OffsetDateTime>) = match mode {
+            Mode::Drill => {
+                let cap = request.count.unwrap_or(getmycert_core::adaptive::MAX_ITEMS);
+                if !(5..=100).contains(&cap) {
+                    return Err(EngineError::Invalid(format!(
+                        "count must be 5 to 100, not {cap}"
+                    )));
+                }
+                for d in &request.domains {
+                    if !exam.domains.iter().any(|x| x.number == *d) {
+                        return Err(EngineError::Invalid(format!(
+                            "{} has no domain {d}",
+                            exam.code
+                        )));
+                    }
+                }
+                let (slots, drill) = self
+                    .start_drill(exam, owner, &request.domains, cap, seed)
+                    .await?;
+                settings = Some(
+                    serde_json::to_string(&drill)
+                        .map_err(|e| EngineError::Corrupt(e.to_string()))?,
+                );
+                (slots, None)
+            }
             Mode::Exam => {
                 let minutes =
                     i64::from(exam.minutes.value) + if request.accommodation { 30 } else { 0 };
@@ -414,15 +467,7 @@ impl<'a> Engine<'a> {
                     .get(&slot.id)
                     .and_then(|q| q.parts.get(slot.part))
                     .map_or(0, |p| p.options.len());
-                FormItem {
-                    order: permutation(options, &mut rng),
-                    id: slot.id,
-                    hash: slot.hash,
-                    part: slot.part,
-                    scored: slot.scored,
-                    domain: slot.domain,
-                    task: slot.task,
-                }
+                FormItem::from_slot(slot, options, &mut rng)
             })
             .collect();
         let row = NewAttempt {
@@ -435,6 +480,7 @@ impl<'a> Engine<'a> {
                 .map_err(|e| EngineError::Corrupt(e.to_string()))?,
             started_at: now,
             deadline,
+            settings,
         };
         self.store.create_attempt(&row).await?;
         self.view(owner, &row.id, now).await
@@ -510,10 +556,15 @@ impl<'a> Engine<'a> {
             seconds_left: row.deadline.map(|d| (d - now).whole_seconds().max(0)),
             submitted: row.submitted_at.is_some(),
             items: states,
+            drill: if row.mode == Mode::Drill.as_str() {
+                Some(self.drill_state(&row, &items, &saved).await?)
+            } else {
+                None
+            },
         })
     }
 
-    async fn revision(&self, item: &FormItem) -> Result<(Question, Part), EngineError> {
+    pub(super) async fn revision(&self, item: &FormItem) -> Result<(Question, Part), EngineError> {
         let question = self.store.question_revision(&item.id, &item.hash).await?;
         let part = question.parts.get(item.part).cloned().ok_or_else(|| {
             EngineError::Corrupt(format!("{} has no part {}", item.id, item.part))
@@ -612,6 +663,9 @@ impl<'a> Engine<'a> {
             return Err(EngineError::Closed(
                 "the attempt is already submitted".into(),
             ));
+        }
+        if row.mode == Mode::Drill.as_str() && json.is_some() {
+            self.drill_step(owner, &row, &items, n).await?;
         }
         Ok(())
     }
@@ -780,7 +834,7 @@ struct StoredResult {
 }
 
 /// The saved response and flag of item `n`.
-fn saved_response(
+pub(super) fn saved_response(
     saved: &[ResponseRow],
     n: usize,
 ) -> Result<(Option<Response>, bool), EngineError> {

@@ -3,6 +3,7 @@
 
 pub mod attempts;
 pub mod calibration;
+pub mod drill;
 pub mod readiness;
 pub mod review;
 

@@ -226,6 +226,7 @@ async fn start_page_for(
                         "exam" => "Simulation",
                         "missed" => "Missed questions",
                         "review" => "Review",
+                        "drill" => "Adaptive drill",
                         _ => "Practice",
                     },
                     started: r.started_at.date().to_string(),
