@@ -78,6 +78,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Measures the learning engine on simulated candidates: calibration time and accuracy,
+    /// the honesty of P(pass), adaptive drill length and exposure.
+    Simulate {
+        /// Matrices to calibrate, persons x items.
+        #[arg(long, default_value = "1000x40,5000x100,20000x100")]
+        sizes: String,
+        /// Simulated candidates for the pass forecast and the drills.
+        #[arg(long, default_value_t = 2000)]
+        candidates: usize,
+        /// Random seed (the same seed gives the same figures, but the times).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Manage accounts (operators). Passwords are read from standard input, never from flags.
     User {
         #[command(subcommand)]

@@ -6,5 +6,6 @@ pub mod calibrate_cmd;
 pub mod cli;
 pub mod content_cmd;
 pub mod irt_cmd;
+pub mod simulate_cmd;
 pub mod startup;
 pub mod user_cmd;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use getmycert::cli::{Cli, Command, ContentCommand, IrtCommand};
 use getmycert::startup::{Application, shutdown_signal};
-use getmycert::{calibrate_cmd, content_cmd, irt_cmd, user_cmd};
+use getmycert::{calibrate_cmd, content_cmd, irt_cmd, simulate_cmd, user_cmd};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -32,6 +32,12 @@ fn main() -> ExitCode {
             command: IrtCommand::Fit { responses, json },
         }) => irt_cmd::fit(&responses, json),
         Some(Command::Calibrate { json }) => calibrate_cmd::main(&cli.serve, json),
+        Some(Command::Simulate {
+            sizes,
+            candidates,
+            seed,
+            json,
+        }) => simulate_cmd::main(&cli.serve, &sizes, candidates, seed, json),
         Some(Command::User { command }) => user_cmd::main(&cli.serve.database_url, command),
     }
 }

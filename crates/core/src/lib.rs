@@ -14,6 +14,7 @@ pub mod question;
 pub mod readiness;
 pub mod review;
 pub mod scoring;
+pub mod simulation;
 
 pub use exam::{
     Confidence, Domain, Exam, ExamCode, ExamCodeError, ExamState, ExamStatus, Fact, Level,

@@ -364,3 +364,50 @@ fn irt_fit_calibrates_a_csv_and_refuses_a_broken_one() {
         String::from_utf8_lossy(&out.stderr).contains("line 1, column 3: `2` is not 0, 1 or empty")
     );
 }
+
+#[test]
+fn simulate_measures_calibration_forecasts_and_drills() {
+    let out = binary()
+        .args([
+            "simulate",
+            "--sizes",
+            "400x12",
+            "--candidates",
+            "80",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let run = &m["calibration"][0];
+    assert_eq!(
+        (run["persons"].as_u64(), run["items"].as_u64()),
+        (Some(400), Some(12))
+    );
+    for key in ["rmse_a", "rmse_b"] {
+        let v = run[key].as_f64().expect(key);
+        assert!((0.0..0.5).contains(&v), "{key} {v}");
+    }
+    let forecasts = m["pass_forecast"].as_array().expect("forecasts");
+    assert_eq!(forecasts.len(), 4);
+    for f in forecasts {
+        let brier = f["brier"].as_f64().expect("brier");
+        assert!((0.0..=0.25).contains(&brier), "better than a coin: {f}");
+        assert!((0.0..=1.0).contains(&f["false_pass_rate"].as_f64().expect("rate")));
+    }
+    let drills = &m["adaptive"];
+    assert_eq!(drills["bank"], 300);
+    assert!((0.0..=1.0).contains(&drills["max_exposure"].as_f64().expect("exposure")));
+
+    let bad = binary()
+        .args(["simulate", "--sizes", "400"])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("must look like 1000x40"));
+}
