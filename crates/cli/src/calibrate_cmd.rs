@@ -29,8 +29,15 @@ async fn run(args: &ServeArgs) -> Result<CalibrationSummary, String> {
         .calibrate(time::OffsetDateTime::now_utc())
         .await
         .map_err(|e| format!("calibration failed: {e}"));
+    let fitted = state
+        .engine()
+        .fit_schedules()
+        .await
+        .map_err(|e| format!("fitting FSRS parameters failed: {e}"));
     store.close().await;
-    summary
+    let mut summary = summary?;
+    summary.schedules_fitted = fitted?;
+    Ok(summary)
 }
 
 fn print(summary: &CalibrationSummary) {
@@ -60,7 +67,10 @@ fn print(summary: &CalibrationSummary) {
     if summary.exams.is_empty() {
         println!("no submitted attempts yet: nothing to calibrate");
     }
-    println!("{:.2} s", summary.seconds);
+    println!(
+        "{:.2} s; FSRS parameters fitted for {} learner(s) with at least 400 reviews",
+        summary.seconds, summary.schedules_fitted
+    );
 }
 
 /// Runs the calibration; exit 1 when it fails.

@@ -100,7 +100,8 @@ impl Application {
     }
 }
 
-/// Calibrates every `seconds`, the first run one period after start, off the request path.
+/// Calibrates items and fits learners' FSRS parameters every `seconds`, the first run one
+/// period after start, off the request path.
 async fn calibrate_periodically(state: AppState, seconds: u64) {
     let period = std::time::Duration::from_secs(seconds);
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
@@ -118,6 +119,10 @@ async fn calibrate_periodically(state: AppState, seconds: u64) {
                 "calibration done"
             ),
             Err(e) => tracing::error!(error = %e, "calibration failed"),
+        }
+        match state.engine().fit_schedules().await {
+            Ok(fitted) => tracing::info!(fitted, "FSRS parameters fitted"),
+            Err(e) => tracing::error!(error = %e, "FSRS fitting failed"),
         }
     }
 }

@@ -52,19 +52,21 @@ pub struct Scheduled {
 pub struct ScheduleError(String);
 
 /// Schedules a card after a review: `memory` is `None` for a new card; `elapsed_days` since the
-/// last review; `desired_retention` in (0, 1), 0.9 by default.
+/// last review; `desired_retention` in (0, 1), 0.9 by default; `parameters` the candidate's own
+/// FSRS parameters, or empty for the defaults.
 pub fn schedule(
     memory: Option<Memory>,
     grade: Grade,
     elapsed_days: u32,
     desired_retention: f32,
+    parameters: &[f32],
 ) -> Result<Scheduled, ScheduleError> {
     if !(0.7..=0.99).contains(&desired_retention) {
         return Err(ScheduleError(format!(
             "desired retention {desired_retention} is outside 0.70–0.99"
         )));
     }
-    let fsrs = fsrs::FSRS::new(&[]).map_err(|e| ScheduleError(e.to_string()))?;
+    let fsrs = fsrs::FSRS::new(parameters).map_err(|e| ScheduleError(e.to_string()))?;
     let current = memory.map(|m| fsrs::MemoryState {
         stability: m.stability,
         difficulty: m.difficulty,
@@ -85,6 +87,56 @@ pub fn schedule(
         },
         interval_days: state.interval.round().max(1.0) as u32,
     })
+}
+
+/// Reviews a candidate needs before their own FSRS parameters are fitted.
+pub const MIN_REVIEWS_FOR_FIT: usize = 400;
+
+impl Grade {
+    /// FSRS's rating: 1 Again … 4 Easy.
+    pub fn rating(self) -> u32 {
+        match self {
+            Grade::Again => 1,
+            Grade::Hard => 2,
+            Grade::Good => 3,
+            Grade::Easy => 4,
+        }
+    }
+}
+
+/// Fits a candidate's FSRS parameters to their review history: per card, its reviews in order
+/// as (grade, days since the card's previous review; 0 for the first). `Ok(None)` below
+/// [`MIN_REVIEWS_FOR_FIT`] reviews. Slow (model training): run it off the request path.
+pub fn fit_parameters(cards: &[Vec<(Grade, u32)>]) -> Result<Option<Vec<f32>>, ScheduleError> {
+    if cards.iter().map(Vec::len).sum::<usize>() < MIN_REVIEWS_FOR_FIT {
+        return Ok(None);
+    }
+    let mut train_set = Vec::new();
+    for reviews in cards {
+        let all: Vec<fsrs::FSRSReview> = reviews
+            .iter()
+            .enumerate()
+            .map(|(i, (g, days))| fsrs::FSRSReview {
+                rating: g.rating(),
+                delta_t: if i == 0 { 0 } else { *days },
+            })
+            .collect();
+        // One training item per review after the first: its history and the review itself.
+        for end in 2..=all.len() {
+            if all[end - 1].delta_t > 0 {
+                train_set.push(fsrs::FSRSItem {
+                    reviews: all[..end].to_vec(),
+                });
+            }
+        }
+    }
+    let parameters = fsrs::compute_parameters(fsrs::ComputeParametersInput {
+        train_set,
+        enable_short_term: false,
+        ..Default::default()
+    })
+    .map_err(|e| ScheduleError(e.to_string()))?;
+    Ok(Some(parameters))
 }
 
 #[cfg(test)]
@@ -108,18 +160,60 @@ mod tests {
 
     #[test]
     fn a_lapse_comes_back_sooner_than_a_success() {
-        let first = schedule(None, Grade::Good, 0, 0.9).expect("new card");
-        let good =
-            schedule(Some(first.memory), Grade::Good, first.interval_days, 0.9).expect("good");
-        let again =
-            schedule(Some(first.memory), Grade::Again, first.interval_days, 0.9).expect("again");
+        let first = schedule(None, Grade::Good, 0, 0.9, &[]).expect("new card");
+        let good = schedule(
+            Some(first.memory),
+            Grade::Good,
+            first.interval_days,
+            0.9,
+            &[],
+        )
+        .expect("good");
+        let again = schedule(
+            Some(first.memory),
+            Grade::Again,
+            first.interval_days,
+            0.9,
+            &[],
+        )
+        .expect("again");
         assert!(
             good.interval_days > first.interval_days,
             "{good:?} after {first:?}"
         );
         assert!(again.interval_days < good.interval_days);
         assert!(again.memory.stability < good.memory.stability);
-        assert!(schedule(None, Grade::Good, 0, 0.5).is_err());
+        assert!(schedule(None, Grade::Good, 0, 0.5, &[]).is_err());
+    }
+
+    /// A learner who recalls with probability exp(−t / 8) after t days (stability ~8 days),
+    /// reviewed at growing intervals.
+    fn history(cards: usize) -> Vec<Vec<(Grade, u32)>> {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        (0..cards)
+            .map(|_| {
+                let mut reviews = vec![(Grade::Good, 0)];
+                for days in [1u32, 3, 7, 15, 30] {
+                    let recalled = rng.random::<f64>() < (-(f64::from(days)) / 8.0).exp();
+                    reviews.push((if recalled { Grade::Good } else { Grade::Again }, days));
+                }
+                reviews
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parameters_are_fitted_once_there_are_enough_reviews() {
+        assert_eq!(fit_parameters(&history(10)).expect("few"), None);
+        let fitted = fit_parameters(&history(100))
+            .expect("fits")
+            .expect("600 reviews are enough");
+        assert_eq!(fitted.len(), fsrs::DEFAULT_PARAMETERS.len());
+        assert!(fitted.iter().all(|w| w.is_finite()));
+        assert_ne!(fitted.as_slice(), fsrs::DEFAULT_PARAMETERS.as_slice());
+        let own = schedule(None, Grade::Good, 0, 0.9, &fitted).expect("schedules with them");
+        assert!(own.interval_days >= 1);
     }
 
     proptest! {
@@ -130,7 +224,7 @@ mod tests {
             let memory = Some(Memory { stability, difficulty });
             let days: Vec<u32> = [Grade::Again, Grade::Hard, Grade::Good, Grade::Easy]
                 .iter()
-                .map(|g| schedule(memory, *g, elapsed, retention).expect("schedules").interval_days)
+                .map(|g| schedule(memory, *g, elapsed, retention, &[]).expect("schedules").interval_days)
                 .collect();
             prop_assert!(days.windows(2).all(|w| w[0] <= w[1]), "{:?}", days);
         }
@@ -138,8 +232,8 @@ mod tests {
         #[test]
         fn higher_desired_retention_never_lengthens_the_interval(stability in 1.0f32..100.0, difficulty in 1.0f32..10.0) {
             let memory = Some(Memory { stability, difficulty });
-            let low = schedule(memory, Grade::Good, 10, 0.8).expect("0.8").interval_days;
-            let high = schedule(memory, Grade::Good, 10, 0.95).expect("0.95").interval_days;
+            let low = schedule(memory, Grade::Good, 10, 0.8, &[]).expect("0.8").interval_days;
+            let high = schedule(memory, Grade::Good, 10, 0.95, &[]).expect("0.95").interval_days;
             prop_assert!(high <= low, "{high} > {low}");
         }
     }

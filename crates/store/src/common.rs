@@ -492,6 +492,36 @@ macro_rules! impl_store {
             Ok(())
         }
 
+        async fn fsrs_parameters(&self, owner: &str) -> Result<Option<String>, crate::StoreError> {
+            let row: Option<Option<String>> =
+                sqlx::query_scalar("SELECT fsrs_parameters FROM learner_settings WHERE owner = $1")
+                    .bind(owner)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            Ok(row.flatten())
+        }
+
+        async fn set_fsrs_parameters(&self, owner: &str, parameters: &str) -> Result<(), crate::StoreError> {
+            sqlx::query(
+                "INSERT INTO learner_settings (owner, desired_retention, fsrs_parameters) VALUES ($1, 0.9, $2)
+                 ON CONFLICT (owner) DO UPDATE SET fsrs_parameters = excluded.fsrs_parameters",
+            )
+            .bind(owner)
+            .bind(parameters)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        }
+
+        async fn owners_with_reviews(&self, min: i64) -> Result<Vec<String>, crate::StoreError> {
+            Ok(sqlx::query_scalar(
+                "SELECT owner FROM card_reviews GROUP BY owner HAVING COUNT(*) >= $1 ORDER BY owner",
+            )
+            .bind(min)
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
         async fn submitted_attempts(&self) -> Result<Vec<crate::AttemptRow>, crate::StoreError> {
             Ok(sqlx::query_as(
                 "SELECT id, owner, exam_code, mode, seed, items, started_at, deadline, submitted_at, result, settings

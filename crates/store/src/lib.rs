@@ -190,6 +190,15 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// Sets an identity's desired retention.
     async fn set_desired_retention(&self, owner: &str, retention: f64) -> Result<(), StoreError>;
 
+    /// An identity's own FSRS parameters (JSON), once fitted.
+    async fn fsrs_parameters(&self, owner: &str) -> Result<Option<String>, StoreError>;
+
+    /// Stores an identity's fitted FSRS parameters (JSON).
+    async fn set_fsrs_parameters(&self, owner: &str, parameters: &str) -> Result<(), StoreError>;
+
+    /// Identities with at least `min` graded answers in the review log.
+    async fn owners_with_reviews(&self, min: i64) -> Result<Vec<String>, StoreError>;
+
     /// Every submitted attempt of every identity, oldest first (for calibration).
     async fn submitted_attempts(&self) -> Result<Vec<AttemptRow>, StoreError>;
 

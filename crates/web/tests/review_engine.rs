@@ -361,3 +361,79 @@ async fn adaptive_drill_over_postgres() {
     };
     drill(getmycert_store::connect(&db.url).await.expect("connect")).await;
 }
+
+/// A learner with 400 or more graded answers gets their own FSRS parameters; others keep the
+/// defaults.
+async fn own_parameters(store: Arc<dyn Store>) {
+    use getmycert_store::{CardReview, CardRow};
+
+    let content = bank_in(&store).await;
+    let engine = Engine::new(store.as_ref(), &content);
+    let grades = ["good", "good", "again", "good", "hard", "easy"];
+    for (owner, cards) in [("g-keen", 80), ("g-new", 10)] {
+        for card in 0..cards {
+            for (i, grade) in grades.iter().enumerate() {
+                let day = [0, 1, 3, 4, 9, 20][i];
+                let review = CardReview {
+                    attempt_id: format!("{owner}-{card}-{i}"),
+                    n: 1,
+                    owner: owner.into(),
+                    question_id: format!("q-{card}"),
+                    grade: (*grade).into(),
+                    reviewed_at: 1_700_000_000 + day * 86_400,
+                    elapsed_days: if i == 0 {
+                        0
+                    } else {
+                        (day - [0, 1, 3, 4, 9, 20][i - 1]) as i32
+                    },
+                };
+                let state = CardRow {
+                    owner: owner.into(),
+                    question_id: review.question_id.clone(),
+                    stability: 1.0,
+                    difficulty: 5.0,
+                    due_at: review.reviewed_at + 86_400,
+                    last_review_at: review.reviewed_at,
+                    reps: i as i32 + 1,
+                    lapses: 0,
+                };
+                store.record_review(&review, &state).await.expect("logged");
+            }
+        }
+    }
+    assert_eq!(
+        engine.fit_schedules().await.expect("fits"),
+        1,
+        "480 reviews: fitted; 60: not"
+    );
+    let own: Vec<f32> = serde_json::from_str(
+        &store
+            .fsrs_parameters("g-keen")
+            .await
+            .expect("read")
+            .expect("stored"),
+    )
+    .expect("a JSON array");
+    assert_eq!(own.len(), 21);
+    assert!(own.iter().all(|w| w.is_finite()));
+    assert_eq!(store.fsrs_parameters("g-new").await.expect("read"), None);
+    assert_eq!(
+        engine.retention("g-keen").await.expect("retention"),
+        0.9,
+        "storing parameters keeps the default retention"
+    );
+}
+
+#[tokio::test]
+async fn own_fsrs_parameters_over_sqlite() {
+    let db = TestDatabase::sqlite();
+    own_parameters(getmycert_store::connect(&db.url).await.expect("connect")).await;
+}
+
+#[tokio::test]
+async fn own_fsrs_parameters_over_postgres() {
+    let Some(db) = TestDatabase::postgres().await else {
+        return;
+    };
+    own_parameters(getmycert_store::connect(&db.url).await.expect("connect")).await;
+}

@@ -57,6 +57,8 @@ pub struct ExamCalibration {
 pub struct CalibrationSummary {
     pub exams: Vec<ExamCalibration>,
     pub seconds: f64,
+    /// Learners whose own FSRS parameters were fitted in the same run (`getmycert calibrate`).
+    pub schedules_fitted: usize,
 }
 
 /// One exam's first-attempt data.
@@ -163,6 +165,7 @@ impl Engine<'_> {
         Ok(CalibrationSummary {
             exams,
             seconds: started.elapsed().as_secs_f64(),
+            schedules_fitted: 0,
         })
     }
 }

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use getmycert_core::review::{Grade, Memory, grade, schedule};
+use getmycert_core::review::{Grade, MIN_REVIEWS_FOR_FIT, Memory, fit_parameters, grade, schedule};
 use getmycert_core::{Exam, QuestionId};
 use getmycert_store::{AttemptRow, CardReview, CardRow, ResponseRow};
 
@@ -155,7 +155,8 @@ impl Engine<'_> {
             stability: c.stability as f32,
             difficulty: c.difficulty as f32,
         });
-        let next = schedule(memory, g, elapsed_days, retention)
+        let parameters = self.own_parameters(&row.owner).await?;
+        let next = schedule(memory, g, elapsed_days, retention, &parameters)
             .map_err(|e| EngineError::Corrupt(e.to_string()))?;
         let card = CardRow {
             owner: row.owner.clone(),
@@ -178,6 +179,57 @@ impl Engine<'_> {
         };
         self.store.record_review(&review, &card).await?;
         Ok(())
+    }
+
+    /// The identity's own FSRS parameters, or none (the defaults).
+    async fn own_parameters(&self, owner: &str) -> Result<Vec<f32>, EngineError> {
+        Ok(self
+            .store
+            .fsrs_parameters(owner)
+            .await?
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default())
+    }
+
+    /// Fits the FSRS parameters of every identity with enough reviews (training runs on a
+    /// blocking thread, off the request path); returns how many were fitted.
+    pub async fn fit_schedules(&self) -> Result<usize, EngineError> {
+        let mut fitted = 0;
+        for owner in self
+            .store
+            .owners_with_reviews(MIN_REVIEWS_FOR_FIT as i64)
+            .await?
+        {
+            let mut cards: BTreeMap<String, Vec<(Grade, u32)>> = BTreeMap::new();
+            for r in self.store.reviews_of(&owner).await? {
+                let g = match r.grade.as_str() {
+                    "again" => Grade::Again,
+                    "hard" => Grade::Hard,
+                    "easy" => Grade::Easy,
+                    _ => Grade::Good,
+                };
+                cards
+                    .entry(r.question_id)
+                    .or_default()
+                    .push((g, r.elapsed_days.max(0) as u32));
+            }
+            let history: Vec<Vec<(Grade, u32)>> = cards.into_values().collect();
+            let result = tokio::task::spawn_blocking(move || fit_parameters(&history))
+                .await
+                .map_err(|e| EngineError::Corrupt(format!("fitting stopped: {e}")))?;
+            match result {
+                Ok(Some(parameters)) => {
+                    let json = serde_json::to_string(&parameters)
+                        .map_err(|e| EngineError::Corrupt(e.to_string()))?;
+                    self.store.set_fsrs_parameters(&owner, &json).await?;
+                    fitted += 1;
+                }
+                Ok(None) => {}
+                // A history the trainer cannot use keeps the defaults; it is not fatal.
+                Err(e) => tracing::warn!(%owner, error = %e, "FSRS parameters not fitted"),
+            }
+        }
+        Ok(fitted)
     }
 
     /// The review queue of every exam in the catalog, in catalog order.
