@@ -1,6 +1,7 @@
 //! Item response theory, two-parameter logistic (2PL): P(correct | θ) = 1 / (1 + e^(−a(θ−b))).
 //!
-//! Calibration is marginal maximum likelihood by EM over a fixed quadrature grid (Bock–Aitkin):
+//! Calibration is marginal maximum likelihood by EM over a fixed 41-node quadrature grid
+//! (Bock–Aitkin):
 //! abilities are integrated out against a standard normal population; each M-step maximises,
 //! per item, the expected complete-data log-likelihood plus weak priors (log a ~ N(0, 0.5²),
 //! b ~ N(0, 2²)) by Newton–Raphson, which keeps small samples stable. Ability is estimated by
@@ -9,8 +10,8 @@
 
 use serde::Serialize;
 
-/// Quadrature nodes over [−4, 4].
-pub const NODES: usize = 61;
+/// Quadrature nodes over [−4, 4] (step 0.2).
+pub const NODES: usize = 41;
 const THETA_MIN: f64 = -4.0;
 const THETA_MAX: f64 = 4.0;
 /// Prior on log a: mean and standard deviation.
@@ -135,8 +136,144 @@ fn m_step(start: ItemParams, nodes: &[f64], n: &[f64], r: &[f64]) -> ItemParams 
     ItemParams { a: la.exp(), b }
 }
 
+/// One person's responses, compactly: the items answered right and the items not answered.
+/// (The wrong answers are the rest.)
+struct Pattern {
+    right: Vec<u32>,
+    missing: Vec<u32>,
+}
+
+/// Per item and node, what the E-step needs: ln Q (wrong) and ln P − ln Q.
+struct Tables {
+    log_q: Vec<[f64; NODES]>,
+    log_odds: Vec<[f64; NODES]>,
+    /// ln prior + Σ_items ln Q: the log posterior of a person who got everything wrong.
+    base: [f64; NODES],
+}
+
+fn tables(items: &[ItemParams], nodes: &[f64], prior: &[f64]) -> Tables {
+    let mut base = [0.0; NODES];
+    for (k, w) in prior.iter().enumerate() {
+        base[k] = w.ln();
+    }
+    let mut log_q = Vec::with_capacity(items.len());
+    let mut log_odds = Vec::with_capacity(items.len());
+    for item in items {
+        let (mut q_row, mut odds_row) = ([0.0; NODES], [0.0; NODES]);
+        for (k, theta) in nodes.iter().enumerate() {
+            let p = item.p(*theta).clamp(1e-12, 1.0 - 1e-12);
+            q_row[k] = (1.0 - p).ln();
+            odds_row[k] = p.ln() - q_row[k];
+            base[k] += q_row[k];
+        }
+        log_q.push(q_row);
+        log_odds.push(odds_row);
+    }
+    Tables {
+        log_q,
+        log_odds,
+        base,
+    }
+}
+
+/// Expected counts over a slice of persons: per item and node, the posterior mass of those
+/// who answered right (`right`) and of those who did not answer (`missing`); and of everyone.
+struct Counts {
+    right: Vec<[f64; NODES]>,
+    missing: Vec<[f64; NODES]>,
+    total: [f64; NODES],
+}
+
+fn e_step(patterns: &[Pattern], t: &Tables, width: usize) -> Counts {
+    let mut c = Counts {
+        right: vec![[0.0; NODES]; width],
+        missing: vec![[0.0; NODES]; width],
+        total: [0.0; NODES],
+    };
+    for person in patterns {
+        let mut lp = t.base;
+        for j in &person.right {
+            let row = &t.log_odds[*j as usize];
+            for k in 0..NODES {
+                lp[k] += row[k];
+            }
+        }
+        for j in &person.missing {
+            let row = &t.log_q[*j as usize];
+            for k in 0..NODES {
+                lp[k] -= row[k];
+            }
+        }
+        let max = lp.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let mut sum = 0.0;
+        for v in lp.iter_mut() {
+            *v = (*v - max).exp();
+            sum += *v;
+        }
+        for v in lp.iter_mut() {
+            *v /= sum;
+        }
+        for k in 0..NODES {
+            c.total[k] += lp[k];
+        }
+        for j in &person.right {
+            let row = &mut c.right[*j as usize];
+            for k in 0..NODES {
+                row[k] += lp[k];
+            }
+        }
+        for j in &person.missing {
+            let row = &mut c.missing[*j as usize];
+            for k in 0..NODES {
+                row[k] += lp[k];
+            }
+        }
+    }
+    c
+}
+
+/// The E-step over all persons, split across the available cores.
+fn e_step_parallel(patterns: &[Pattern], t: &Tables, width: usize) -> Counts {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(patterns.len() / 2000 + 1);
+    if threads <= 1 {
+        return e_step(patterns, t, width);
+    }
+    let chunk = patterns.len().div_ceil(threads);
+    let parts: Vec<Counts> = std::thread::scope(|scope| {
+        let handles: Vec<_> = patterns
+            .chunks(chunk)
+            .map(|slice| scope.spawn(move || e_step(slice, t, width)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("an E-step thread finishes"))
+            .collect()
+    });
+    let mut parts = parts.into_iter();
+    let mut all = parts.next().expect("at least one part");
+    for part in parts {
+        for k in 0..NODES {
+            all.total[k] += part.total[k];
+        }
+        for j in 0..width {
+            for k in 0..NODES {
+                all.right[j][k] += part.right[j][k];
+                all.missing[j][k] += part.missing[j][k];
+            }
+        }
+    }
+    all
+}
+
 /// Calibrates every column of `responses` (MML by EM). Stops when no parameter moves more than
 /// `tolerance`, or after `max_iterations`.
+///
+/// The E-step works from per-item tables of ln P and ln Q at each node, computed once per
+/// iteration, and touches only each person's right and missing answers (a person's log
+/// posterior is the all-wrong baseline plus ln P − ln Q for each right answer, minus ln Q for
+/// each missing one); persons are split across the cores.
 pub fn calibrate(
     responses: &Responses,
     max_iterations: usize,
@@ -154,6 +291,23 @@ pub fn calibrate(
         });
     }
     let (nodes, prior) = grid();
+    let patterns: Vec<Pattern> = responses
+        .iter()
+        .map(|row| {
+            let mut p = Pattern {
+                right: Vec::new(),
+                missing: Vec::new(),
+            };
+            for (j, x) in row.iter().enumerate() {
+                match x {
+                    Some(true) => p.right.push(j as u32),
+                    Some(false) => {}
+                    None => p.missing.push(j as u32),
+                }
+            }
+            p
+        })
+        .collect();
     let mut items: Vec<ItemParams> = (0..width)
         .map(|j| {
             // Start b from the proportion correct (logit), a at 1.
@@ -176,23 +330,14 @@ pub fn calibrate(
     let mut converged = false;
     while iterations < max_iterations {
         iterations += 1;
-        let mut n = vec![vec![0.0; NODES]; width];
-        let mut r = vec![vec![0.0; NODES]; width];
-        for row in responses {
-            let post = posterior(row, &items, &nodes, &prior);
-            for (j, response) in row.iter().enumerate() {
-                let Some(correct) = response else { continue };
-                for k in 0..NODES {
-                    n[j][k] += post[k];
-                    if *correct {
-                        r[j][k] += post[k];
-                    }
-                }
-            }
-        }
+        let t = tables(&items, &nodes, &prior);
+        let counts = e_step_parallel(&patterns, &t, width);
         let mut change: f64 = 0.0;
         for j in 0..width {
-            let next = m_step(items[j], &nodes, &n[j], &r[j]);
+            let n: Vec<f64> = (0..NODES)
+                .map(|k| (counts.total[k] - counts.missing[j][k]).max(0.0))
+                .collect();
+            let next = m_step(items[j], &nodes, &n, &counts.right[j]);
             change = change
                 .max((next.a - items[j].a).abs())
                 .max((next.b - items[j].b).abs());
