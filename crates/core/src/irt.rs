@@ -213,8 +213,8 @@ fn e_step(patterns: &[Pattern], t: &Tables, width: usize) -> Counts {
         for v in lp.iter_mut() {
             *v /= sum;
         }
-        for k in 0..NODES {
-            c.total[k] += lp[k];
+        for (total, p) in c.total.iter_mut().zip(&lp) {
+            *total += p;
         }
         for j in &person.right {
             let row = &mut c.right[*j as usize];
@@ -333,15 +333,15 @@ pub fn calibrate(
         let t = tables(&items, &nodes, &prior);
         let counts = e_step_parallel(&patterns, &t, width);
         let mut change: f64 = 0.0;
-        for j in 0..width {
+        for (j, item) in items.iter_mut().enumerate() {
             let n: Vec<f64> = (0..NODES)
                 .map(|k| (counts.total[k] - counts.missing[j][k]).max(0.0))
                 .collect();
-            let next = m_step(items[j], &nodes, &n, &counts.right[j]);
+            let next = m_step(*item, &nodes, &n, &counts.right[j]);
             change = change
-                .max((next.a - items[j].a).abs())
-                .max((next.b - items[j].b).abs());
-            items[j] = next;
+                .max((next.a - item.a).abs())
+                .max((next.b - item.b).abs());
+            *item = next;
         }
         if change < tolerance {
             converged = true;
