@@ -546,8 +546,8 @@ macro_rules! impl_store {
             for r in rows {
                 sqlx::query(
                     "INSERT INTO item_stats (exam_code, question_id, part, responses, facility,
-                       discrimination, a, b, analysis, computed_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                       discrimination, a, b, analysis, computed_at, ready_for_live)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 )
                 .bind(&r.exam_code)
                 .bind(&r.question_id)
@@ -559,6 +559,7 @@ macro_rules! impl_store {
                 .bind(r.b)
                 .bind(&r.analysis)
                 .bind(r.computed_at)
+                .bind(r.ready_for_live)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -569,9 +570,19 @@ macro_rules! impl_store {
         async fn item_stats(&self) -> Result<Vec<crate::ItemStatRow>, crate::StoreError> {
             Ok(sqlx::query_as(
                 "SELECT exam_code, question_id, part, responses, facility, discrimination, a, b,
-                   analysis, computed_at
+                   analysis, computed_at, ready_for_live
                  FROM item_stats ORDER BY exam_code, question_id, part",
             )
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
+        async fn promoted_items(&self, exam: &str) -> Result<Vec<String>, crate::StoreError> {
+            Ok(sqlx::query_scalar(
+                "SELECT question_id FROM item_stats WHERE exam_code = $1 GROUP BY question_id
+                 HAVING MIN(CASE WHEN ready_for_live THEN 1 ELSE 0 END) = 1 ORDER BY question_id",
+            )
+            .bind(exam)
             .fetch_all(&self.pool)
             .await?)
         }

@@ -42,6 +42,8 @@ pub struct ItemStatRow {
     pub analysis: String,
     /// Unix seconds.
     pub computed_at: i64,
+    /// A pilot part that has earned a live place.
+    pub ready_for_live: bool,
 }
 
 /// A saved response of a submitted attempt (what calibration reads).

@@ -211,6 +211,9 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// Every item statistic, by exam, item and part.
     async fn item_stats(&self) -> Result<Vec<ItemStatRow>, StoreError>;
 
+    /// Pilot items of `exam` whose every part the last calibration found ready to go live.
+    async fn promoted_items(&self, exam: &str) -> Result<Vec<String>, StoreError>;
+
     /// Creates an account; `Err(Conflict)` when the email is taken.
     async fn create_user(&self, user: &UserRow) -> Result<(), StoreError>;
 

@@ -437,3 +437,104 @@ async fn own_fsrs_parameters_over_postgres() {
     };
     own_parameters(getmycert_store::connect(&db.url).await.expect("connect")).await;
 }
+
+/// A pilot item that calibration found ready is drawn as live.
+async fn promotion(store: Arc<dyn Store>) {
+    use getmycert_core::ItemStatus;
+    use getmycert_store::ItemStatRow;
+
+    let mut content = Content::load(&ContentSource::Dir(repository_content())).expect("content");
+    // The task with the most AIF-C01 items; one of them becomes a pilot.
+    let code = getmycert_core::ExamCode::parse("AIF-C01").expect("code");
+    let mut per_task: BTreeMap<(u8, u8), Vec<usize>> = BTreeMap::new();
+    for (i, q) in content.questions.iter().enumerate() {
+        if let Some(m) = q.mapping_for(&code)
+            && q.status == ItemStatus::Live
+            && q.parts.len() == 1
+        {
+            per_task.entry((m.domain, m.task)).or_default().push(i);
+        }
+    }
+    let ((domain, task), members) = per_task
+        .into_iter()
+        .max_by_key(|(_, v)| v.len())
+        .expect("a task");
+    let pilot = members[0];
+    content.questions[pilot].status = ItemStatus::Pilot;
+    let pilot_id = content.questions[pilot].id.to_string();
+    store.sync_exams(&content.exams).await.expect("exams");
+    store
+        .sync_questions(&content.questions)
+        .await
+        .expect("questions");
+    let engine = Engine::new(store.as_ref(), &content);
+    let request = StartRequest {
+        exam: "AIF-C01".into(),
+        mode: "practice".into(),
+        tasks: vec![format!("{domain}.{task}")],
+        count: Some(members.len()),
+        seed: Some(1),
+        ..Default::default()
+    };
+    let t0 = OffsetDateTime::now_utc();
+    assert!(
+        matches!(
+            engine.start("g-a", &request, t0).await,
+            Err(EngineError::Invalid(_))
+        ),
+        "a pilot is not drawn for practice"
+    );
+    store
+        .replace_item_stats(&[ItemStatRow {
+            exam_code: "AIF-C01".into(),
+            question_id: pilot_id.clone(),
+            part: 0,
+            responses: 150,
+            facility: Some(0.6),
+            discrimination: Some(0.4),
+            a: Some(1.2),
+            b: Some(0.1),
+            analysis: "{}".into(),
+            computed_at: t0.unix_timestamp(),
+            ready_for_live: true,
+        }])
+        .await
+        .expect("stats");
+    let set = engine.start("g-b", &request, t0).await.expect("drawn now");
+    assert_eq!(set.total, members.len());
+    let mut served = Vec::new();
+    for n in 1..=set.total {
+        engine
+            .respond(
+                "g-b",
+                &set.id,
+                n,
+                Some(first_answer(
+                    &engine.item("g-b", &set.id, n).await.expect("item"),
+                )),
+                None,
+                t0,
+            )
+            .await
+            .expect("saved");
+        served.push(engine.feedback("g-b", &set.id, n, t0).await.expect("fb").id);
+    }
+    assert!(
+        served.contains(&pilot_id),
+        "the promoted pilot is in the set"
+    );
+}
+
+#[tokio::test]
+async fn a_ready_pilot_goes_live_over_sqlite() {
+    let db = TestDatabase::sqlite();
+    promotion(getmycert_store::connect(&db.url).await.expect("connect")).await;
+}
+
+#[tokio::test]
+async fn a_ready_pilot_goes_live_over_postgres() {
+    let Some(db) = TestDatabase::postgres().await else {
+        return;
+    };
+    promotion(getmycert_store::connect(&db.url).await.expect("connect")).await;
+}

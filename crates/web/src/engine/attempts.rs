@@ -324,6 +324,8 @@ impl<'a> Engine<'a> {
             })
             .await?;
         let seen = self.last_seen(owner).await?;
+        // Pilots that calibration found ready are drawn as live.
+        let promoted = self.store.promoted_items(exam.code.as_str()).await?;
         let mut questions = HashMap::new();
         let mut candidates = Vec::new();
         for stored in page.items {
@@ -331,10 +333,16 @@ impl<'a> Engine<'a> {
             let Some(m) = q.mapping_for(&exam.code) else {
                 continue;
             };
+            let status = match q.status {
+                ItemStatus::Pilot if promoted.iter().any(|p| p == q.id.as_str()) => {
+                    ItemStatus::Live
+                }
+                other => other,
+            };
             candidates.push(Candidate {
                 id: q.id.clone(),
                 hash: stored.hash,
-                status: q.status,
+                status,
                 domain: m.domain,
                 task: m.task,
                 parts: q.parts.len(),

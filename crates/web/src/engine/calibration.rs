@@ -8,7 +8,8 @@
 //! - An item mapped to two exams is analysed in each exam's matrix (its candidates differ).
 //! - 2PL parameters are kept for items with at least [`MIN_CALIBRATED`] responses; a pilot
 //!   item with at least [`PILOT_RESPONSES`] responses, discrimination a ≥ 0.5, a point-biserial
-//!   ≥ 0.15 and no flag is reported ready to go live.
+//!   ≥ 0.15 and no flag, in every part, goes live: draws treat it as live from then on (the
+//!   author is told to set `status: live` in its file).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
@@ -205,7 +206,8 @@ fn fit_all(
             summary.calibrated += usize::from(params.is_some());
             summary.flagged += usize::from(!a.flags.is_empty());
             let status = statuses.get(id).copied().unwrap_or(ItemStatus::Retired);
-            if ready(status, a, params) && !summary.ready_for_live.contains(&id.to_string()) {
+            let is_ready = ready(status, a, params);
+            if is_ready && !summary.ready_for_live.contains(&id.to_string()) {
                 summary.ready_for_live.push(id.to_string());
             }
             rows.push(ItemStatRow {
@@ -219,6 +221,7 @@ fn fit_all(
                 b: params.map(|p| p.b),
                 analysis: serde_json::to_string(a).unwrap_or_else(|_| "{}".into()),
                 computed_at: now.unix_timestamp(),
+                ready_for_live: is_ready,
             });
         }
         summaries.push(summary);

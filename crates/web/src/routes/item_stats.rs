@@ -30,7 +30,7 @@ struct Row {
     exam: String,
     id: String,
     part: usize,
-    status: &'static str,
+    status: String,
     responses: i32,
     facility: String,
     discrimination: String,
@@ -128,10 +128,14 @@ async fn page(
             .collect::<Vec<_>>()
             .join(" · ");
         rows.push(Row {
-            status: statuses
+            status: match statuses
                 .get(s.question_id.as_str())
                 .copied()
-                .unwrap_or("retired"),
+                .unwrap_or("retired")
+            {
+                "pilot" if s.ready_for_live => "pilot → live (set status: live in its file)".into(),
+                other => other.to_owned(),
+            },
             reports: reports.get(&s.question_id).copied().unwrap_or(0),
             exam: s.exam_code,
             id: s.question_id,
