@@ -362,3 +362,93 @@ async fn sign_up_practise_sign_out_sign_in_and_find_the_history() {
     screenshot(&client, "11-history-after-sign-in").await;
     client.close().await.expect("close the browser");
 }
+
+#[tokio::test]
+async fn checked_answers_join_the_review_queue_and_a_drill_adapts_one_question_at_a_time() {
+    let Some(driver) = driver() else { return };
+    let app = TestApp::spawn_with_bank().await;
+    let client = browser(&driver).await;
+    client
+        .goto(&format!("{}/practice", app.address))
+        .await
+        .expect("practice");
+    button(&client, "Start practising")
+        .await
+        .click()
+        .await
+        .expect("start");
+    wait_for_path(&client, "/items/1").await;
+    press(&client, '1').await;
+    button(&client, "Check answer")
+        .await
+        .click()
+        .await
+        .expect("check");
+    wait_for(&client, "section.feedback").await;
+    screenshot(&client, "20-feedback").await;
+
+    client
+        .goto(&format!("{}/review", app.address))
+        .await
+        .expect("review page");
+    let queue = text(&client, "section[aria-labelledby=queues]").await;
+    assert!(queue.contains("Nothing due"), "{queue}");
+    fill(&client, "#retention", "50").await;
+    button(&client, "Save").await.click().await.expect("save");
+    wait_for(&client, "#retention-error").await;
+    assert!(
+        text(&client, "#retention-error")
+            .await
+            .contains("from 70 to 99")
+    );
+    fill(&client, "#retention", "85").await;
+    button(&client, "Save").await.click().await.expect("save");
+    wait_for(&client, "p.banner").await;
+    assert_eq!(
+        client
+            .find(Locator::Css("#retention"))
+            .await
+            .expect("field")
+            .prop("value")
+            .await
+            .expect("value")
+            .as_deref(),
+        Some("85")
+    );
+    screenshot(&client, "21-review-queue").await;
+
+    client
+        .goto(&format!("{}/practice", app.address))
+        .await
+        .expect("practice");
+    button(&client, "Start a drill")
+        .await
+        .click()
+        .await
+        .expect("drill");
+    wait_for_path(&client, "/items/1").await;
+    assert!(
+        text(&client, "#drill-progress")
+            .await
+            .contains("question 1")
+    );
+    press(&client, '1').await;
+    button(&client, "Check answer")
+        .await
+        .click()
+        .await
+        .expect("check");
+    wait_for(&client, "section.feedback").await;
+    press(&client, 'n').await;
+    wait_for_path(&client, "/items/2").await;
+    assert!(
+        text(&client, "#drill-progress")
+            .await
+            .contains("question 2")
+    );
+    screenshot(&client, "22-adaptive-drill").await;
+
+    client.goto(&app.address).await.expect("home");
+    assert!(text(&client, "main").await.contains("Your progress"));
+    client.close().await.expect("close the browser");
+}
