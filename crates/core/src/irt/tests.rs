@@ -141,3 +141,70 @@ fn bad_matrices_are_refused() {
         })
     );
 }
+
+#[test]
+fn unanswered_cells_carry_no_information() {
+    let items = true_items();
+    let (data, _) = simulate(&items, 400, 0.0, 17);
+    let mut sparse = data.clone();
+    for (i, row) in sparse.iter_mut().enumerate() {
+        // Every third person skipped the first item; a column nobody answered is added.
+        if i % 3 == 0 {
+            row[0] = None;
+        }
+        row.push(None);
+    }
+    let full = calibrate(&data, 500, 1e-6).expect("full");
+    let with_gaps = calibrate(&sparse, 500, 1e-6).expect("with gaps");
+    assert_eq!(with_gaps.items.len(), items.len() + 1);
+    // The added column stays at its priors' pull: a near 1, b within the prior's range.
+    let extra = with_gaps.items[items.len()];
+    assert!(
+        (0.3..3.0).contains(&extra.a) && extra.b.abs() < 6.0,
+        "{extra:?}"
+    );
+    // Items answered by everyone move only through the (slightly) changed first item.
+    for j in 1..items.len() {
+        let (x, y) = (full.items[j], with_gaps.items[j]);
+        assert!(
+            (x.a - y.a).abs() < 0.05 && (x.b - y.b).abs() < 0.05,
+            "item {j}: {x:?} vs {y:?}"
+        );
+    }
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::super::*;
+
+    fn item() -> impl Strategy<Value = ItemParams> {
+        (0.1f64..4.0, -4.0f64..4.0).prop_map(|(a, b)| ItemParams { a, b })
+    }
+
+    proptest! {
+        #[test]
+        fn probabilities_are_in_0_1_and_information_is_never_negative(item in item(), theta in -8.0f64..8.0) {
+            let p = item.p(theta);
+            prop_assert!((0.0..=1.0).contains(&p), "{p}");
+            prop_assert!(item.information(theta) >= 0.0);
+            prop_assert!(test_information(&[item, item], theta) >= 0.0);
+        }
+
+        #[test]
+        fn one_more_right_answer_never_lowers_the_eap(
+            items in proptest::collection::vec(item(), 3..30),
+            right in proptest::collection::vec(any::<bool>(), 30),
+            flip in 0usize..30,
+        ) {
+            let row: Vec<Option<bool>> = items.iter().zip(&right).map(|(_, r)| Some(*r)).collect();
+            let flip = flip % items.len();
+            let mut better = row.clone();
+            better[flip] = Some(true);
+            let before = eap(&row, &items);
+            let after = eap(&better, &items);
+            prop_assert!(after.theta >= before.theta - 1e-12, "{before:?} -> {after:?}");
+            prop_assert!(before.sd > 0.0 && before.sd <= 1.0 + 1e-9);
+        }
+    }
+}
