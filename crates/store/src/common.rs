@@ -425,42 +425,53 @@ macro_rules! impl_store {
             r: &crate::CardReview,
             c: &crate::CardRow,
         ) -> Result<bool, crate::StoreError> {
+            Ok(self.record_reviews(&[(r.clone(), c.clone())]).await? == 1)
+        }
+
+        async fn record_reviews(
+            &self,
+            reviews: &[(crate::CardReview, crate::CardRow)],
+        ) -> Result<usize, crate::StoreError> {
             let mut tx = self.pool.begin().await?;
-            let logged = sqlx::query(
-                "INSERT INTO card_reviews (attempt_id, n, owner, question_id, grade, reviewed_at, elapsed_days)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (attempt_id, n) DO NOTHING",
-            )
-            .bind(&r.attempt_id)
-            .bind(r.n)
-            .bind(&r.owner)
-            .bind(&r.question_id)
-            .bind(&r.grade)
-            .bind(r.reviewed_at)
-            .bind(r.elapsed_days)
-            .execute(&mut *tx)
-            .await?;
-            if logged.rows_affected() == 0 {
-                return Ok(false);
+            let mut written = 0;
+            for (r, c) in reviews {
+                let logged = sqlx::query(
+                    "INSERT INTO card_reviews (attempt_id, n, owner, question_id, grade, reviewed_at, elapsed_days)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (attempt_id, n) DO NOTHING",
+                )
+                .bind(&r.attempt_id)
+                .bind(r.n)
+                .bind(&r.owner)
+                .bind(&r.question_id)
+                .bind(&r.grade)
+                .bind(r.reviewed_at)
+                .bind(r.elapsed_days)
+                .execute(&mut *tx)
+                .await?;
+                if logged.rows_affected() == 0 {
+                    continue;
+                }
+                sqlx::query(
+                    "INSERT INTO cards (owner, question_id, stability, difficulty, due_at, last_review_at, reps, lapses)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                     ON CONFLICT (owner, question_id) DO UPDATE SET stability = excluded.stability,
+                       difficulty = excluded.difficulty, due_at = excluded.due_at,
+                       last_review_at = excluded.last_review_at, reps = excluded.reps, lapses = excluded.lapses",
+                )
+                .bind(&c.owner)
+                .bind(&c.question_id)
+                .bind(c.stability)
+                .bind(c.difficulty)
+                .bind(c.due_at)
+                .bind(c.last_review_at)
+                .bind(c.reps)
+                .bind(c.lapses)
+                .execute(&mut *tx)
+                .await?;
+                written += 1;
             }
-            sqlx::query(
-                "INSERT INTO cards (owner, question_id, stability, difficulty, due_at, last_review_at, reps, lapses)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                 ON CONFLICT (owner, question_id) DO UPDATE SET stability = excluded.stability,
-                   difficulty = excluded.difficulty, due_at = excluded.due_at,
-                   last_review_at = excluded.last_review_at, reps = excluded.reps, lapses = excluded.lapses",
-            )
-            .bind(&c.owner)
-            .bind(&c.question_id)
-            .bind(c.stability)
-            .bind(c.difficulty)
-            .bind(c.due_at)
-            .bind(c.last_review_at)
-            .bind(c.reps)
-            .bind(c.lapses)
-            .execute(&mut *tx)
-            .await?;
             tx.commit().await?;
-            Ok(true)
+            Ok(written)
         }
 
         async fn reviews_of(&self, owner: &str) -> Result<Vec<crate::CardReview>, crate::StoreError> {

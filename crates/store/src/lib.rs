@@ -181,6 +181,10 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// attempt item: `Ok(false)` (nothing written) when that item was already graded.
     async fn record_review(&self, review: &CardReview, card: &CardRow) -> Result<bool, StoreError>;
 
+    /// [`Store::record_review`] for many answers in one transaction; returns how many were
+    /// new (and written).
+    async fn record_reviews(&self, reviews: &[(CardReview, CardRow)]) -> Result<usize, StoreError>;
+
     /// An identity's graded answers, oldest first (for fitting its own FSRS parameters).
     async fn reviews_of(&self, owner: &str) -> Result<Vec<CardReview>, StoreError>;
 

@@ -13,7 +13,7 @@
 //! (or the start). In a simulation answers are revisited in review passes, so time is not read
 //! there: a right answer is Good, or Hard if it was changed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -69,6 +69,48 @@ fn answer_seconds(row: &AttemptRow, saved: &[ResponseRow]) -> BTreeMap<usize, f6
             (n, seconds)
         })
         .collect()
+}
+
+/// A card's next state after grade `g`, and the log entry that records it.
+#[allow(clippy::too_many_arguments)]
+fn next_card(
+    row: &AttemptRow,
+    id: &QuestionId,
+    n: usize,
+    g: Grade,
+    previous: Option<&CardRow>,
+    retention: f32,
+    parameters: &[f32],
+    now: OffsetDateTime,
+) -> Result<(CardReview, CardRow), EngineError> {
+    let at = now.unix_timestamp();
+    let elapsed_days = previous.map_or(0, |c| ((at - c.last_review_at).max(0) / DAY) as u32);
+    let memory = previous.map(|c| Memory {
+        stability: c.stability as f32,
+        difficulty: c.difficulty as f32,
+    });
+    let next = schedule(memory, g, elapsed_days, retention, parameters)
+        .map_err(|e| EngineError::Corrupt(e.to_string()))?;
+    let card = CardRow {
+        owner: row.owner.clone(),
+        question_id: id.to_string(),
+        stability: f64::from(next.memory.stability),
+        difficulty: f64::from(next.memory.difficulty),
+        due_at: at + i64::from(next.interval_days) * DAY,
+        last_review_at: at,
+        reps: previous.map_or(0, |c| c.reps) + 1,
+        lapses: previous.map_or(0, |c| c.lapses) + i32::from(g == Grade::Again),
+    };
+    let review = CardReview {
+        attempt_id: row.id.clone(),
+        n: n as i32,
+        owner: row.owner.clone(),
+        question_id: id.to_string(),
+        grade: format!("{g:?}").to_lowercase(),
+        reviewed_at: at,
+        elapsed_days: elapsed_days as i32,
+    };
+    Ok((review, card))
 }
 
 impl Engine<'_> {
@@ -127,57 +169,34 @@ impl Engine<'_> {
             }
         }
         let retention = self.retention(&row.owner).await? as f32;
+        let parameters = self.own_parameters(&row.owner).await?;
+        let cards: HashMap<String, CardRow> = self
+            .store
+            .cards_of(&row.owner)
+            .await?
+            .into_iter()
+            .map(|c| (c.question_id.clone(), c))
+            .collect();
+        let mut batch = Vec::new();
         for (id, answered) in questions {
             let Some(a) = answered else { continue };
             let seconds = if timed { a.seconds } else { expected };
             let g = grade(a.correct, seconds, expected, a.changed);
-            self.review_card(row, id, a.n, g, retention, now).await?;
+            let previous = cards.get(id.as_str());
+            batch.push(next_card(
+                row,
+                id,
+                a.n,
+                g,
+                previous,
+                retention,
+                &parameters,
+                now,
+            )?);
         }
-        Ok(())
-    }
-
-    /// Schedules one card after a grade and logs it (once per attempt item).
-    async fn review_card(
-        &self,
-        row: &AttemptRow,
-        id: &QuestionId,
-        n: usize,
-        g: Grade,
-        retention: f32,
-        now: OffsetDateTime,
-    ) -> Result<(), EngineError> {
-        let at = now.unix_timestamp();
-        let previous = self.store.card(&row.owner, id.as_str()).await?;
-        let elapsed_days = previous
-            .as_ref()
-            .map_or(0, |c| ((at - c.last_review_at).max(0) / DAY) as u32);
-        let memory = previous.as_ref().map(|c| Memory {
-            stability: c.stability as f32,
-            difficulty: c.difficulty as f32,
-        });
-        let parameters = self.own_parameters(&row.owner).await?;
-        let next = schedule(memory, g, elapsed_days, retention, &parameters)
-            .map_err(|e| EngineError::Corrupt(e.to_string()))?;
-        let card = CardRow {
-            owner: row.owner.clone(),
-            question_id: id.to_string(),
-            stability: f64::from(next.memory.stability),
-            difficulty: f64::from(next.memory.difficulty),
-            due_at: at + i64::from(next.interval_days) * DAY,
-            last_review_at: at,
-            reps: previous.as_ref().map_or(0, |c| c.reps) + 1,
-            lapses: previous.as_ref().map_or(0, |c| c.lapses) + i32::from(g == Grade::Again),
-        };
-        let review = CardReview {
-            attempt_id: row.id.clone(),
-            n: n as i32,
-            owner: row.owner.clone(),
-            question_id: id.to_string(),
-            grade: format!("{g:?}").to_lowercase(),
-            reviewed_at: at,
-            elapsed_days: elapsed_days as i32,
-        };
-        self.store.record_review(&review, &card).await?;
+        if !batch.is_empty() {
+            self.store.record_reviews(&batch).await?;
+        }
         Ok(())
     }
 
