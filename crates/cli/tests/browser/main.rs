@@ -115,6 +115,23 @@ async fn wait_for_path(client: &Client, suffix: &str) -> String {
     }
 }
 
+/// Clicks the button whose text is `label`.
+async fn click(client: &Client, label: &str) {
+    button(client, label)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {label}: {e}"));
+}
+
+/// Opens `path` of the app.
+async fn open(client: &Client, app: &TestApp, path: &str) {
+    client
+        .goto(&format!("{}{path}", app.address))
+        .await
+        .unwrap_or_else(|e| panic!("opening {path}: {e}"));
+}
+
 /// The button whose text is `label`.
 async fn button(client: &Client, label: &str) -> fantoccini::elements::Element {
     client
@@ -141,10 +158,7 @@ async fn a_candidate_sits_a_simulation_by_keyboard_reloads_and_reads_the_report(
     let app = TestApp::spawn_with_bank().await;
     let client = browser(&driver).await;
 
-    client
-        .goto(&format!("{}/practice", app.address))
-        .await
-        .expect("practice page");
+    open(&client, &app, "/practice").await;
     screenshot(&client, "01-practice").await;
     let start = button(&client, "Start the simulation").await;
     start
@@ -271,10 +285,7 @@ async fn sign_up_practise_sign_out_sign_in_and_find_the_history() {
     let Some(driver) = driver() else { return };
     let app = TestApp::spawn_with_bank().await;
     let client = browser(&driver).await;
-    client
-        .goto(&format!("{}/account", app.address))
-        .await
-        .expect("account page");
+    open(&client, &app, "/account").await;
     fill(&client, "#up-email", "hana@example.com").await;
     fill(
         &client,
@@ -282,11 +293,7 @@ async fn sign_up_practise_sign_out_sign_in_and_find_the_history() {
         "correct horse battery staple tango",
     )
     .await;
-    button(&client, "Create my account")
-        .await
-        .click()
-        .await
-        .expect("sign up");
+    click(&client, "Create my account").await;
     wait_for(&client, "#new-password").await;
     assert!(
         text(&client, "main")
@@ -295,33 +302,16 @@ async fn sign_up_practise_sign_out_sign_in_and_find_the_history() {
     );
     screenshot(&client, "10-signed-up").await;
 
-    client
-        .goto(&format!("{}/practice", app.address))
-        .await
-        .expect("practice");
-    button(&client, "Start practising")
-        .await
-        .click()
-        .await
-        .expect("start");
+    open(&client, &app, "/practice").await;
+    click(&client, "Start practising").await;
     wait_for_path(&client, "/items/1").await;
     press(&client, 'r').await;
     wait_for_path(&client, "/review").await;
 
-    client
-        .goto(&format!("{}/account", app.address))
-        .await
-        .expect("account");
-    button(&client, "Sign out")
-        .await
-        .click()
-        .await
-        .expect("sign out");
+    open(&client, &app, "/account").await;
+    click(&client, "Sign out").await;
     wait_for(&client, "#in-email").await;
-    client
-        .goto(&format!("{}/practice", app.address))
-        .await
-        .expect("practice as guest");
+    open(&client, &app, "/practice").await;
     assert!(text(&client, "#history").await.contains("Your sessions"));
     assert!(
         client
@@ -332,10 +322,7 @@ async fn sign_up_practise_sign_out_sign_in_and_find_the_history() {
         "signed out: no history"
     );
 
-    client
-        .goto(&format!("{}/account", app.address))
-        .await
-        .expect("account");
+    open(&client, &app, "/account").await;
     fill(&client, "#in-email", "hana@example.com").await;
     fill(
         &client,
@@ -343,11 +330,7 @@ async fn sign_up_practise_sign_out_sign_in_and_find_the_history() {
         "correct horse battery staple tango",
     )
     .await;
-    button(&client, "Sign in")
-        .await
-        .click()
-        .await
-        .expect("sign in");
+    click(&client, "Sign in").await;
     wait_for_path(&client, "/practice").await;
     let rows = client
         .find_all(Locator::Css("section[aria-labelledby=history] tbody tr"))
@@ -368,33 +351,19 @@ async fn checked_answers_join_the_review_queue_and_a_drill_adapts_one_question_a
     let Some(driver) = driver() else { return };
     let app = TestApp::spawn_with_bank().await;
     let client = browser(&driver).await;
-    client
-        .goto(&format!("{}/practice", app.address))
-        .await
-        .expect("practice");
-    button(&client, "Start practising")
-        .await
-        .click()
-        .await
-        .expect("start");
+    open(&client, &app, "/practice").await;
+    click(&client, "Start practising").await;
     wait_for_path(&client, "/items/1").await;
     press(&client, '1').await;
-    button(&client, "Check answer")
-        .await
-        .click()
-        .await
-        .expect("check");
+    click(&client, "Check answer").await;
     wait_for(&client, "section.feedback").await;
     screenshot(&client, "20-feedback").await;
 
-    client
-        .goto(&format!("{}/review", app.address))
-        .await
-        .expect("review page");
+    open(&client, &app, "/review").await;
     let queue = text(&client, "section[aria-labelledby=queues]").await;
     assert!(queue.contains("Nothing due"), "{queue}");
     fill(&client, "#retention", "50").await;
-    button(&client, "Save").await.click().await.expect("save");
+    click(&client, "Save").await;
     wait_for(&client, "#retention-error").await;
     assert!(
         text(&client, "#retention-error")
@@ -402,7 +371,7 @@ async fn checked_answers_join_the_review_queue_and_a_drill_adapts_one_question_a
             .contains("from 70 to 99")
     );
     fill(&client, "#retention", "85").await;
-    button(&client, "Save").await.click().await.expect("save");
+    click(&client, "Save").await;
     wait_for(&client, "p.banner").await;
     assert_eq!(
         client
@@ -417,15 +386,8 @@ async fn checked_answers_join_the_review_queue_and_a_drill_adapts_one_question_a
     );
     screenshot(&client, "21-review-queue").await;
 
-    client
-        .goto(&format!("{}/practice", app.address))
-        .await
-        .expect("practice");
-    button(&client, "Start a drill")
-        .await
-        .click()
-        .await
-        .expect("drill");
+    open(&client, &app, "/practice").await;
+    click(&client, "Start a drill").await;
     wait_for_path(&client, "/items/1").await;
     assert!(
         text(&client, "#drill-progress")
@@ -433,11 +395,7 @@ async fn checked_answers_join_the_review_queue_and_a_drill_adapts_one_question_a
             .contains("question 1")
     );
     press(&client, '1').await;
-    button(&client, "Check answer")
-        .await
-        .click()
-        .await
-        .expect("check");
+    click(&client, "Check answer").await;
     wait_for(&client, "section.feedback").await;
     press(&client, 'n').await;
     wait_for_path(&client, "/items/2").await;
