@@ -19,7 +19,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use getmycert_core::review::{Grade, MIN_REVIEWS_FOR_FIT, Memory, fit_parameters, grade, schedule};
-use getmycert_core::{Exam, QuestionId};
+use getmycert_core::{Exam, Question, QuestionId};
 use getmycert_store::{AttemptRow, CardReview, CardRow, ResponseRow};
 
 use super::attempts::{Engine, EngineError, FormItem, Mode};
@@ -69,6 +69,13 @@ fn answer_seconds(row: &AttemptRow, saved: &[ResponseRow]) -> BTreeMap<usize, f6
             (n, seconds)
         })
         .collect()
+}
+
+/// Whether the question `id` is mapped to `exam`.
+fn maps_to(questions: &HashMap<&str, &Question>, id: &str, exam: &Exam) -> bool {
+    questions
+        .get(id)
+        .is_some_and(|q| q.mapping_for(&exam.code).is_some())
 }
 
 /// A card's next state after grade `g`, and the log entry that records it.
@@ -259,6 +266,7 @@ impl Engine<'_> {
     ) -> Result<Vec<DueCount>, EngineError> {
         let cards = self.store.cards_of(owner).await?;
         let at = now.unix_timestamp();
+        let questions = self.questions_by_id();
         Ok(self
             .content
             .exams
@@ -266,7 +274,7 @@ impl Engine<'_> {
             .map(|exam| {
                 let mine: Vec<&CardRow> = cards
                     .iter()
-                    .filter(|c| self.maps_to(&c.question_id, exam))
+                    .filter(|c| maps_to(&questions, &c.question_id, exam))
                     .collect();
                 DueCount {
                     exam: exam.code.to_string(),
@@ -292,19 +300,20 @@ impl Engine<'_> {
     ) -> Result<Vec<QuestionId>, EngineError> {
         let at = now.unix_timestamp();
         let cards = self.store.cards_of(owner).await?;
+        let questions = self.questions_by_id();
         Ok(cards
             .iter()
-            .filter(|c| c.due_at <= at && self.maps_to(&c.question_id, exam))
+            .filter(|c| c.due_at <= at && maps_to(&questions, &c.question_id, exam))
             .filter_map(|c| QuestionId::parse(&c.question_id).ok())
             .collect())
     }
 
-    fn maps_to(&self, question_id: &str, exam: &Exam) -> bool {
+    fn questions_by_id(&self) -> HashMap<&str, &Question> {
         self.content
             .questions
             .iter()
-            .find(|q| q.id.as_str() == question_id)
-            .is_some_and(|q| q.mapping_for(&exam.code).is_some())
+            .map(|q| (q.id.as_str(), q))
+            .collect()
     }
 
     /// Whether an attempt of this mode grades answers as their feedback is shown.
