@@ -60,17 +60,20 @@ impl tower_governor::key_extractor::KeyExtractor for ByIdentity {
     }
 }
 
+/// Every `/api/v1` route with its OpenAPI description.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
+        "/api/v1",
+        attempts::router()
+            .merge(auth::router())
+            .merge(review::router())
+            .merge(readiness::router()),
+    )
+}
+
 /// The `/api/v1` routes and `/api/v1/openapi.json`, generated from the handlers' annotations.
 pub(crate) fn router() -> Router<AppState> {
-    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest(
-            "/api/v1",
-            attempts::router()
-                .merge(auth::router())
-                .merge(review::router())
-                .merge(readiness::router()),
-        )
-        .split_for_parts();
+    let (router, openapi) = routes().split_for_parts();
     let limits = tower_governor::governor::GovernorConfigBuilder::default()
         .per_millisecond(WRITE_EVERY_MS)
         .burst_size(WRITE_BURST)
@@ -95,16 +98,7 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// The whole OpenAPI document (for snapshots and tooling).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
-        .nest(
-            "/api/v1",
-            attempts::router()
-                .merge(auth::router())
-                .merge(review::router())
-                .merge(readiness::router()),
-        )
-        .split_for_parts()
-        .1
+    routes().split_for_parts().1
 }
 
 /// A JSON body, or a 422 that says what is wrong with it.

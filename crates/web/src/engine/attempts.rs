@@ -389,7 +389,14 @@ impl<'a> Engine<'a> {
                     }
                 }
                 let (slots, drill) = self
-                    .start_drill(exam, owner, &request.domains, cap, seed)
+                    .start_drill(
+                        exam,
+                        owner,
+                        (candidates.clone(), questions.clone()),
+                        &request.domains,
+                        cap,
+                        seed,
+                    )
                     .await?;
                 settings = Some(
                     serde_json::to_string(&drill)

@@ -65,10 +65,9 @@ impl Engine<'_> {
     async fn drill_pool(
         &self,
         exam: &Exam,
-        owner: &str,
+        (candidates, questions): (Vec<Candidate>, HashMap<QuestionId, Question>),
         domains: &[u8],
     ) -> Result<(Vec<Offer>, HashMap<QuestionId, Question>), EngineError> {
-        let (candidates, questions) = self.candidates(exam, owner).await?;
         let parameters = self.parameters(exam).await?;
         let offers = candidates
             .into_iter()
@@ -85,11 +84,13 @@ impl Engine<'_> {
         Ok((offers, questions))
     }
 
-    /// Chooses the domains and the first item of a new drill.
+    /// Chooses the domains and the first item of a new drill from `bank` (the exam's draw
+    /// candidates, already loaded by the caller).
     pub(super) async fn start_drill(
         &self,
         exam: &Exam,
         owner: &str,
+        bank: (Vec<Candidate>, HashMap<QuestionId, Question>),
         chosen: &[u8],
         max_items: usize,
         seed: u64,
@@ -120,7 +121,7 @@ impl Engine<'_> {
             domains,
             start_theta: start_theta(prior, &mut rng),
         };
-        let (offers, _) = self.drill_pool(exam, owner, &settings.domains).await?;
+        let (offers, _) = self.drill_pool(exam, bank, &settings.domains).await?;
         let first = self
             .choose(exam, &offers, &[], settings.start_theta, &mut rng)
             .await?
@@ -233,7 +234,8 @@ impl Engine<'_> {
             return Ok(());
         }
         let exam = self.exam(&row.exam_code)?;
-        let (offers, questions) = self.drill_pool(exam, owner, &state.domains).await?;
+        let bank = self.candidates(exam, owner).await?;
+        let (offers, questions) = self.drill_pool(exam, bank, &state.domains).await?;
         let served: Vec<QuestionId> = items.iter().map(|i| i.id.clone()).collect();
         let mut rng = ChaCha8Rng::seed_from_u64(row.seed as u64 ^ (n as u64).wrapping_mul(0x9e37));
         let Some(slot) = self
