@@ -2,39 +2,23 @@
 //! first-attempt responses in the database, as the server's periodic run computes them.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use getmycert_web::AppState;
-use getmycert_web::engine::calibration::CalibrationSummary;
+use getmycert_engine::calibration::CalibrationSummary;
 
 use crate::cli::ServeArgs;
-use crate::startup::load_content;
+use crate::startup::open_engine;
 
 async fn run(args: &ServeArgs) -> Result<CalibrationSummary, String> {
-    let content = load_content(args).map_err(|e| format!("the content is invalid.\n{e}"))?;
-    let store = getmycert_store::connect(&args.database_url)
-        .await
-        .map_err(|e| format!("cannot open the database: {e}"))?;
-    store
-        .sync_exams(&content.exams)
-        .await
-        .map_err(|e| e.to_string())?;
-    store
-        .sync_questions(&content.questions)
-        .await
-        .map_err(|e| e.to_string())?;
-    let state = AppState::new(store.clone(), Arc::new(content));
-    let summary = state
-        .engine()
+    let engine = open_engine(args).await.map_err(|e| format!("{e:#}"))?;
+    let summary = engine
         .calibrate(time::OffsetDateTime::now_utc())
         .await
         .map_err(|e| format!("calibration failed: {e}"));
-    let fitted = state
-        .engine()
+    let fitted = engine
         .fit_schedules()
         .await
         .map_err(|e| format!("fitting FSRS parameters failed: {e}"));
-    store.close().await;
+    engine.close().await;
     let mut summary = summary?;
     summary.schedules_fitted = fitted?;
     Ok(summary)

@@ -38,7 +38,7 @@ fn main() -> ExitCode {
             seed,
             json,
         }) => simulate_cmd::main(&cli.serve, &sizes, candidates, seed, json),
-        Some(Command::User { command }) => user_cmd::main(&cli.serve.database_url, command),
+        Some(Command::User { command }) => user_cmd::main(&cli.serve, command),
     }
 }
 

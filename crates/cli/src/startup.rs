@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use getmycert_content::{Content, ContentErrors, ContentSource};
+use getmycert_engine::Engine;
 use getmycert_web::AppState;
 use tokio::net::TcpListener;
 
@@ -38,35 +39,45 @@ pub fn load_content(args: &ServeArgs) -> Result<Content, ContentErrors> {
     Content::load(&source)
 }
 
+/// The engine over the database of `args` and the content it names, without syncing the
+/// content into the database (for commands that only touch accounts).
+pub async fn connect_engine(args: &ServeArgs) -> Result<Engine, StartupError> {
+    let content = load_content(args)?;
+    let store = getmycert_store::connect(&args.database_url)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(&args.database_url)))?;
+    Ok(Engine::new(store, Arc::new(content)))
+}
+
+/// The engine with the content synced into the database (new items inserted, edited ones
+/// revised, removed ones retired), as the server and calibration need it.
+pub async fn open_engine(args: &ServeArgs) -> Result<Engine, StartupError> {
+    let engine = connect_engine(args).await?;
+    let (exams, bank) = engine
+        .sync_content()
+        .await
+        .context("cannot sync the catalog and the question bank into the database")?;
+    tracing::info!(
+        backend = %engine.backend(),
+        exams = engine.content().exams.len(),
+        questions = engine.content().questions.len(),
+        report = ?exams,
+        ?bank,
+        "store ready"
+    );
+    Ok(engine)
+}
+
 impl Application {
     /// Builds everything; binding `127.0.0.1:0` picks a free port (tests).
     pub async fn build(args: &ServeArgs) -> Result<Self, StartupError> {
-        let content = load_content(args)?;
-        let store = getmycert_store::connect(&args.database_url)
-            .await
-            .with_context(|| format!("cannot open the database {}", redact(&args.database_url)))?;
-        let report = store
-            .sync_exams(&content.exams)
-            .await
-            .context("cannot sync the exam catalog into the database")?;
-        let bank = store
-            .sync_questions(&content.questions)
-            .await
-            .context("cannot sync the question bank into the database")?;
-        tracing::info!(
-            backend = %store.backend(),
-            exams = content.exams.len(),
-            questions = content.questions.len(),
-            ?report,
-            ?bank,
-            "store ready"
-        );
+        let engine = open_engine(args).await?;
         let listener = TcpListener::bind(&args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         Ok(Self {
             listener,
-            state: AppState::new(store, Arc::new(content)).served_over_https(args.https),
+            state: AppState::new(engine).served_over_https(args.https),
             calibrate_every: args.calibrate_every,
         })
     }
@@ -81,38 +92,50 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let store = self.state.store.clone();
+        let engine = self.state.engine.clone();
         if let Ok(addr) = self.listener.local_addr() {
             tracing::info!(%addr, "serving");
         }
-        let calibration = (self.calibrate_every > 0).then(|| {
-            tokio::spawn(calibrate_periodically(
-                self.state.clone(),
-                self.calibrate_every,
-            ))
-        });
+        let calibration = (self.calibrate_every > 0)
+            .then(|| tokio::spawn(calibrate_periodically(engine.clone(), self.calibrate_every)));
+        let finalizer = tokio::spawn(finalize_periodically(engine.clone()));
         let served = getmycert_web::serve(self.listener, self.state, shutdown).await;
         if let Some(task) = calibration {
             task.abort();
         }
-        store.close().await;
+        finalizer.abort();
+        engine.close().await;
         served
+    }
+}
+
+/// Submits attempts whose time ran out, every minute: their reports already read as ended at
+/// the deadline, and this stores them (results, history, review cards) as a submit would.
+async fn finalize_periodically(engine: Engine) {
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(60));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match engine
+            .finalize_expired(time::OffsetDateTime::now_utc())
+            .await
+        {
+            Ok(0) => {}
+            Ok(submitted) => tracing::info!(submitted, "attempts past their deadline submitted"),
+            Err(e) => tracing::error!(error = %e, "submitting expired attempts failed"),
+        }
     }
 }
 
 /// Calibrates items and fits learners' FSRS parameters every `seconds`, the first run one
 /// period after start, off the request path.
-async fn calibrate_periodically(state: AppState, seconds: u64) {
+async fn calibrate_periodically(engine: Engine, seconds: u64) {
     let period = std::time::Duration::from_secs(seconds);
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match state
-            .engine()
-            .calibrate(time::OffsetDateTime::now_utc())
-            .await
-        {
+        match engine.calibrate(time::OffsetDateTime::now_utc()).await {
             Ok(summary) => tracing::info!(
                 seconds = summary.seconds,
                 exams = summary.exams.len(),
@@ -120,7 +143,7 @@ async fn calibrate_periodically(state: AppState, seconds: u64) {
             ),
             Err(e) => tracing::error!(error = %e, "calibration failed"),
         }
-        match state.engine().fit_schedules().await {
+        match engine.fit_schedules().await {
             Ok(fitted) => tracing::info!(fitted, "FSRS parameters fitted"),
             Err(e) => tracing::error!(error = %e, "FSRS fitting failed"),
         }

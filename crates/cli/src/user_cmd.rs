@@ -1,17 +1,14 @@
-//! `getmycert user …`: accounts for operators. Passwords come from standard input (one line),
-//! so they never appear in shell history or process lists.
+//! `getmycert user …`: accounts for operators, through the engine's account rules. Passwords
+//! come from standard input (one line), so they never appear in shell history or process lists.
 
 use std::io::BufRead;
 use std::process::ExitCode;
 
-use getmycert_store::{StoreError, UserRow};
-use getmycert_web::auth::backend::normalize_email;
-use getmycert_web::auth::password;
+use getmycert_core::Role;
+use getmycert_engine::{Engine, EngineError};
 
-use crate::cli::UserCommand;
-
-/// The roles an account can have.
-pub const ROLES: [&str; 3] = ["learner", "author", "admin"];
+use crate::cli::{ServeArgs, UserCommand};
+use crate::startup::connect_engine;
 
 fn read_password() -> Result<String, String> {
     let mut line = String::new();
@@ -22,78 +19,61 @@ fn read_password() -> Result<String, String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-async fn run(database_url: &str, command: UserCommand) -> Result<String, String> {
-    let store = getmycert_store::connect(database_url)
-        .await
-        .map_err(|e| e.to_string())?;
-    let check_role = |role: &str| {
-        if ROLES.contains(&role) {
-            Ok(())
-        } else {
-            Err(format!("role `{role}` is not one of {}", ROLES.join(", ")))
-        }
-    };
-    let result = match command {
-        UserCommand::Create { email, role } => {
-            check_role(&role)?;
-            let email = normalize_email(&email);
+fn role(raw: &str) -> Result<Role, String> {
+    raw.parse().map_err(|e| format!("role {e}"))
+}
+
+/// What went wrong, in words for the operator.
+fn explain(email: &str, e: EngineError) -> String {
+    match e {
+        EngineError::NotFound => format!("there is no account {email}"),
+        EngineError::Conflict(_) => format!("an account with {email} exists"),
+        other => other.to_string(),
+    }
+}
+
+async fn apply(engine: &Engine, command: UserCommand) -> Result<String, String> {
+    match command {
+        UserCommand::Create { email, role: raw } => {
+            let role = role(&raw)?;
             let secret = read_password()?;
-            if let Some(problem) = password::weakness(&secret, &email) {
-                return Err(problem);
-            }
-            let hash = password::hash(&secret).map_err(|e| e.to_string())?;
-            let row = UserRow {
-                id: format!("u-{}", uuid::Uuid::new_v4().simple()),
-                email: email.clone(),
-                password_hash: hash,
-                display_name: String::new(),
-                role: role.clone(),
-                created_at: time::OffsetDateTime::now_utc(),
-            };
-            match store.create_user(&row).await {
-                Ok(()) => Ok(format!("created {email} ({role})")),
-                Err(StoreError::Conflict) => Err(format!("an account with {email} exists")),
-                Err(e) => Err(e.to_string()),
-            }
+            let account = engine
+                .create_account(&email, &secret, role)
+                .await
+                .map_err(|e| explain(&email, e))?;
+            Ok(format!("created {} ({role})", account.email))
         }
         UserCommand::SetPassword { email } => {
-            let user = store
-                .user_by_email(&normalize_email(&email))
-                .await
-                .map_err(|e| format!("{email}: {e}"))?;
             let secret = read_password()?;
-            if let Some(problem) = password::weakness(&secret, &user.email) {
-                return Err(problem);
-            }
-            let hash = password::hash(&secret).map_err(|e| e.to_string())?;
-            store
-                .set_password_hash(&user.id, &hash)
+            let account = engine
+                .set_password(&email, &secret)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| explain(&email, e))?;
             Ok(format!(
                 "password set for {}; their other sessions end",
-                user.email
+                account.email
             ))
         }
-        UserCommand::SetRole { email, role } => {
-            check_role(&role)?;
-            let user = store
-                .user_by_email(&normalize_email(&email))
+        UserCommand::SetRole { email, role: raw } => {
+            let role = role(&raw)?;
+            let account = engine
+                .set_role(&email, role)
                 .await
-                .map_err(|e| format!("{email}: {e}"))?;
-            store
-                .set_role(&user.id, &role)
-                .await
-                .map_err(|e| e.to_string())?;
-            Ok(format!("{} is now {role}", user.email))
+                .map_err(|e| explain(&email, e))?;
+            Ok(format!("{} is now {role}", account.email))
         }
-    };
-    store.close().await;
+    }
+}
+
+async fn run(args: &ServeArgs, command: UserCommand) -> Result<String, String> {
+    let engine = connect_engine(args).await.map_err(|e| format!("{e:#}"))?;
+    let result = apply(&engine, command).await;
+    engine.close().await;
     result
 }
 
 /// Runs a user command against the database.
-pub fn main(database_url: &str, command: UserCommand) -> ExitCode {
+pub fn main(args: &ServeArgs, command: UserCommand) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -104,7 +84,7 @@ pub fn main(database_url: &str, command: UserCommand) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(database_url, command)) {
+    match runtime.block_on(run(args, command)) {
         Ok(message) => {
             println!("{message}");
             ExitCode::SUCCESS

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::exam::{ExamCode, QuestionType};
+use crate::keyword::keyword_enum;
 
 /// A stable item id: 3–100 characters of lowercase letters, digits and single dashes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -80,34 +81,33 @@ impl Difficulty {
     }
 }
 
-/// Where the item is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ItemStatus {
-    /// Being written; never served.
-    Draft,
-    /// Served in unscored slots while it is calibrated.
-    Pilot,
-    /// Served and scored.
-    Live,
-    /// No longer served; kept for the responses that point at it.
-    Retired,
+keyword_enum! {
+    /// Where the item is in its life.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum ItemStatus {
+        /// Being written; never served.
+        Draft = "draft",
+        /// Served in unscored slots while it is calibrated.
+        Pilot = "pilot",
+        /// Served and scored.
+        Live = "live",
+        /// No longer served; kept for the responses that point at it.
+        Retired = "retired",
+    }
 }
 
-impl ItemStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemStatus::Draft => "draft",
-            ItemStatus::Pilot => "pilot",
-            ItemStatus::Live => "live",
-            ItemStatus::Retired => "retired",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Draft, Self::Pilot, Self::Live, Self::Retired]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
+keyword_enum! {
+    /// Where a learner's report on a question stands.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum ReportStatus {
+        /// Waiting for an author.
+        Open = "open",
+        /// The author agreed and will fix the item.
+        Accepted = "accepted",
+        /// The author found the item right as it is.
+        Rejected = "rejected",
     }
 }
 
@@ -126,14 +126,17 @@ impl Mapping {
     }
 }
 
-/// How one scored part is answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PartKind {
-    Single,
-    Multiple,
-    Ordering,
-    Matching,
+keyword_enum! {
+    /// How one scored part is answered.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "lowercase")]
+    pub enum PartKind {
+        Single = "single",
+        Multiple = "multiple",
+        Ordering = "ordering",
+        Matching = "matching",
+    }
 }
 
 /// An answer option (or, in an ordering part, a step).

@@ -11,14 +11,18 @@
 
 use serde::{Deserialize, Serialize};
 
-/// How well an item was recalled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Grade {
-    Again,
-    Hard,
-    Good,
-    Easy,
+use crate::keyword::keyword_enum;
+
+keyword_enum! {
+    /// How well an item was recalled.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Grade {
+        Again = "again",
+        Hard = "hard",
+        Good = "good",
+        Easy = "easy",
+    }
 }
 
 /// The grade of one answer (see the module doc).

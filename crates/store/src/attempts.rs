@@ -1,6 +1,65 @@
-//! Attempt rows as the store keeps them; the engine gives them meaning.
+//! Attempts in the store: one row per sitting with its form as JSON, one row per saved
+//! response, and the exposure counts of adaptive drills. The engine gives them meaning.
 
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use getmycert_core::Mode;
 use time::OffsetDateTime;
+
+use crate::StoreError;
+
+/// Sittings and their responses.
+#[async_trait]
+pub trait AttemptStore {
+    /// Writes a new attempt (one row).
+    async fn create_attempt(&self, attempt: &NewAttempt) -> Result<(), StoreError>;
+
+    /// Replaces a growing attempt's form (an adaptive drill's next item) if it is still
+    /// `before` and the attempt is not submitted; `Ok(false)` otherwise (nothing written).
+    async fn extend_attempt(&self, id: &str, before: &str, after: &str)
+    -> Result<bool, StoreError>;
+
+    /// One attempt, whoever owns it (callers check ownership).
+    async fn attempt(&self, id: &str) -> Result<AttemptRow, StoreError>;
+
+    /// An owner's attempts, newest first.
+    async fn attempts_of(&self, owner: &str) -> Result<Vec<AttemptRow>, StoreError>;
+
+    /// Every attempt with a deadline that is not submitted (the engine submits those whose
+    /// deadline has passed).
+    async fn open_timed_attempts(&self) -> Result<Vec<AttemptRow>, StoreError>;
+
+    /// Saves (or replaces) the response to item `n` while the attempt is not submitted;
+    /// `changed` counts a change to a different answer. `Ok(false)` when the attempt is
+    /// already submitted, and nothing is written.
+    async fn save_response(
+        &self,
+        attempt_id: &str,
+        n: i32,
+        response: Option<&str>,
+        flagged: bool,
+        changed: bool,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+
+    /// Every saved response of an attempt, by item number.
+    async fn responses(&self, attempt_id: &str) -> Result<Vec<ResponseRow>, StoreError>;
+
+    /// Marks the attempt submitted with its result, once; `Ok(false)` if it already was.
+    async fn submit_attempt(
+        &self,
+        attempt_id: &str,
+        result: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+
+    /// How many adaptive drills of `exam` served each item; key `""` counts the drills.
+    async fn drill_exposure(&self, exam: &str) -> Result<HashMap<String, i64>, StoreError>;
+
+    /// Counts one drill serving `question_id` (`""`: one drill started).
+    async fn count_drill_exposure(&self, exam: &str, question_id: &str) -> Result<(), StoreError>;
+}
 
 /// An attempt to create: one row, the form fixed as JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -8,7 +67,7 @@ pub struct NewAttempt {
     pub id: String,
     pub owner: String,
     pub exam_code: String,
-    pub mode: String,
+    pub mode: Mode,
     pub seed: i64,
     pub items: String,
     pub started_at: OffsetDateTime,
@@ -23,7 +82,8 @@ pub struct AttemptRow {
     pub id: String,
     pub owner: String,
     pub exam_code: String,
-    pub mode: String,
+    #[sqlx(try_from = "String")]
+    pub mode: Mode,
     pub seed: i64,
     pub items: String,
     pub started_at: OffsetDateTime,

@@ -1,16 +1,33 @@
 //! PostgreSQL, for sites where several instances share one database; migrations in
-//! `migrations/postgres`.
+//! `migrations/postgres`. The SQL lives in `sql/`, shared with SQLite: each area's file is
+//! compiled here against the PostgreSQL pool.
 
+use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
-use crate::common::impl_store;
-use crate::{Backend, StoreError};
+use crate::{Backend, Store, StoreError};
 
 /// A store in a PostgreSQL database.
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
 }
+
+/// The store type the shared SQL modules implement their area traits for.
+type This = PgStore;
+
+#[path = "sql/accounts.rs"]
+mod accounts;
+#[path = "sql/attempts.rs"]
+mod attempts;
+#[path = "sql/calibration.rs"]
+mod calibration;
+#[path = "sql/learning.rs"]
+mod learning;
+#[path = "sql/questions.rs"]
+mod questions;
+#[path = "sql/reports.rs"]
+mod reports;
 
 impl PgStore {
     /// Connects and migrates.
@@ -25,4 +42,18 @@ impl PgStore {
     }
 }
 
-impl_store!(PgStore, Backend::Postgres);
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    async fn health(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,8 +1,59 @@
-//! What question storage needs on both backends: revision hashes, search text and the SQL of
-//! the filtered listing.
+//! The bank in the store: exams and question revisions synced from the content, and the
+//! filtered listing of the question browser. What both backends need besides the SQL:
+//! revision hashes, search text and the listing's query text.
 
-use getmycert_core::{ItemStatus, Question};
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use getmycert_core::{Exam, ItemStatus, Question, QuestionId, QuestionType};
 use sha2::{Digest, Sha256};
+
+use crate::{StoreError, SyncReport};
+
+/// Exams and questions.
+#[async_trait]
+pub trait QuestionStore {
+    /// Makes the exam rows match the catalog in one transaction: new exams inserted, changed
+    /// ones updated (new content hash), missing ones marked out of catalog. Idempotent.
+    async fn sync_exams(&self, exams: &[Exam]) -> Result<SyncReport, StoreError>;
+
+    /// Every exam row, in code order.
+    async fn exams(&self) -> Result<Vec<StoredExam>, StoreError>;
+
+    /// Makes the question rows match the bank in one transaction: new items inserted; a
+    /// changed item gets a new revision (earlier revisions are kept); a status change is
+    /// applied; items missing from the bank are retired, never deleted. Idempotent.
+    async fn sync_questions(&self, questions: &[Question]) -> Result<SyncReport, StoreError>;
+
+    /// Live items per exam code.
+    async fn live_counts(&self) -> Result<BTreeMap<String, u64>, StoreError>;
+
+    /// One page of the items that pass `filter`, in id order, with the total.
+    async fn list_questions(&self, filter: &QuestionFilter) -> Result<QuestionPage, StoreError>;
+
+    /// The current revision of one item (any status).
+    async fn question(&self, id: &QuestionId) -> Result<StoredQuestion, StoreError>;
+
+    /// One revision of an item, as it was when answered.
+    async fn question_revision(&self, id: &QuestionId, hash: &str) -> Result<Question, StoreError>;
+}
+
+/// An exam row as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredExam {
+    pub code: String,
+    pub name: String,
+    pub state: String,
+    pub content_hash: String,
+    pub in_catalog: bool,
+}
+
+/// The exam's canonical JSON and its SHA-256.
+pub(crate) fn exam_revision(exam: &Exam) -> Result<(String, String), serde_json::Error> {
+    let json = serde_json::to_string(exam)?;
+    let hash = hex::encode(Sha256::digest(json.as_bytes()));
+    Ok((json, hash))
+}
 
 /// A filter over the bank as the question browser asks it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -11,8 +62,7 @@ pub struct QuestionFilter {
     pub domain: Option<u8>,
     pub task: Option<u8>,
     pub tag: Option<String>,
-    /// `single`, `multiple`, `ordering`, `matching` or `case-study`.
-    pub kind: Option<String>,
+    pub kind: Option<QuestionType>,
     /// Words that must all appear in the scenario, stems or options.
     pub text: Option<String>,
     /// Statuses to include; empty means live and pilot.
@@ -122,7 +172,7 @@ pub(crate) fn listing(filter: &QuestionFilter) -> (String, Vec<Param>) {
     if let Some(kind) = &filter.kind {
         sql += &format!(
             " AND q.kind = {}",
-            next(Param::Text(kind.clone()), &mut params)
+            next(Param::Text(kind.as_str().to_owned()), &mut params)
         );
     }
     if let Some(text) = &filter.text {

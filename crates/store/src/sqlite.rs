@@ -1,21 +1,38 @@
 //! The embedded default: SQLite in WAL mode with a busy timeout, migrations in
-//! `migrations/sqlite`.
+//! `migrations/sqlite`. The SQL itself lives in `sql/`, shared with PostgreSQL: each area's
+//! file is compiled here against the SQLite pool (see [`crate::postgres`] for the other half).
 
 use std::str::FromStr;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use crate::common::impl_store;
-use crate::{Backend, StoreError};
+use crate::{Backend, Store, StoreError};
 
 /// A store in one SQLite file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
 }
+
+/// The store type the shared SQL modules implement their area traits for.
+type This = SqliteStore;
+
+#[path = "sql/accounts.rs"]
+mod accounts;
+#[path = "sql/attempts.rs"]
+mod attempts;
+#[path = "sql/calibration.rs"]
+mod calibration;
+#[path = "sql/learning.rs"]
+mod learning;
+#[path = "sql/questions.rs"]
+mod questions;
+#[path = "sql/reports.rs"]
+mod reports;
 
 impl SqliteStore {
     /// Opens (creating the file and its directory when missing) and migrates.
@@ -41,4 +58,18 @@ impl SqliteStore {
     }
 }
 
-impl_store!(SqliteStore, Backend::Sqlite);
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn health(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use getmycert_core::fixtures::sample_exam;
 use getmycert_core::{Exam, Level};
-use getmycert_store::{Store, SyncReport, connect};
+use getmycert_store::prelude::*;
+use getmycert_store::{SyncReport, connect};
 
 /// Expands each test into `sqlite::name` and `postgres::name`.
 macro_rules! store_tests {
@@ -160,7 +161,8 @@ mod questions {
 
     use getmycert_core::fixtures::sample_question;
     use getmycert_core::{ItemStatus, Question, QuestionId};
-    use getmycert_store::{QuestionFilter, Store, StoreError, SyncReport};
+    use getmycert_store::prelude::*;
+    use getmycert_store::{QuestionFilter, StoreError, SyncReport};
 
     store_tests!(
         syncing_the_same_bank_twice_changes_nothing,
@@ -390,7 +392,7 @@ mod questions {
         .await;
         assert_eq!(ids(text), ["both-exams"]);
         let kind = list(QuestionFilter {
-            kind: Some("ordering".into()),
+            kind: Some(getmycert_core::QuestionType::Ordering),
             ..Default::default()
         })
         .await;
@@ -425,7 +427,8 @@ mod questions {
 mod attempts {
     use std::sync::Arc;
 
-    use getmycert_store::{NewAttempt, Store, StoreError};
+    use getmycert_store::prelude::*;
+    use getmycert_store::{NewAttempt, StoreError};
     use time::{Duration, OffsetDateTime};
 
     store_tests!(
@@ -441,7 +444,7 @@ mod attempts {
     ) {
         with_exam(&store).await;
         let mut row = attempt("drill", "guest-1", now());
-        row.mode = "drill".into();
+        row.mode = getmycert_core::Mode::Drill;
         row.items = "[1]".into();
         row.settings = Some(r#"{"se_target":0.3}"#.into());
         store.create_attempt(&row).await.expect("create");
@@ -505,7 +508,7 @@ mod attempts {
             id: id.into(),
             owner: owner.into(),
             exam_code: "MLS-C01".into(),
-            mode: "exam".into(),
+            mode: getmycert_core::Mode::Exam,
             seed: -42,
             items: r#"[{"id":"alpha","part":0}]"#.into(),
             started_at,
@@ -656,7 +659,8 @@ mod attempts {
 mod accounts {
     use std::sync::Arc;
 
-    use getmycert_store::{NewAttempt, Store, StoreError, UserRow};
+    use getmycert_store::prelude::*;
+    use getmycert_store::{NewAttempt, NewSession, StoreError, UserRow};
     use time::OffsetDateTime;
 
     store_tests!(
@@ -671,7 +675,7 @@ mod accounts {
             email: email.into(),
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
             display_name: String::new(),
-            role: "learner".into(),
+            role: getmycert_core::Role::Learner,
             created_at: OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("time"),
         }
     }
@@ -708,7 +712,7 @@ mod accounts {
                     id: id.into(),
                     owner: owner.into(),
                     exam_code: "MLS-C01".into(),
-                    mode: "practice".into(),
+                    mode: getmycert_core::Mode::Practice,
                     seed: 1,
                     items: "[]".into(),
                     started_at: OffsetDateTime::now_utc(),
@@ -731,43 +735,50 @@ mod accounts {
     }
 
     async fn sessions_are_created_once_saved_loaded_and_expire(store: Arc<dyn Store>, _url: &str) {
+        let at = |s: i64| OffsetDateTime::from_unix_timestamp(s).expect("time");
+        let session = |data, expires| NewSession {
+            id: "s1",
+            data,
+            expires_at: at(expires),
+        };
         assert!(
             store
-                .session_create("s1", r#"{"a":1}"#, 2_000)
+                .session_create(&session(r#"{"a":1}"#, 2_000))
                 .await
                 .expect("create")
         );
         assert!(
             !store
-                .session_create("s1", r#"{"b":2}"#, 2_000)
+                .session_create(&session(r#"{"b":2}"#, 2_000))
                 .await
                 .expect("collision")
         );
         assert_eq!(
-            store.session_load("s1", 1_000).await.expect("load"),
-            Some((r#"{"a":1}"#.into(), 2_000))
+            store.session_load("s1", at(1_000)).await.expect("load"),
+            Some((r#"{"a":1}"#.into(), at(2_000)))
         );
         store
-            .session_save("s1", r#"{"c":3}"#, 3_000)
+            .session_save(&session(r#"{"c":3}"#, 3_000))
             .await
             .expect("save");
         assert_eq!(
-            store.session_load("s1", 2_500).await.expect("load"),
-            Some((r#"{"c":3}"#.into(), 3_000))
+            store.session_load("s1", at(2_500)).await.expect("load"),
+            Some((r#"{"c":3}"#.into(), at(3_000)))
         );
         assert_eq!(
-            store.session_load("s1", 3_000).await.expect("expired"),
+            store.session_load("s1", at(3_000)).await.expect("expired"),
             None
         );
         store.session_delete("s1").await.expect("delete");
-        assert_eq!(store.session_load("s1", 0).await.expect("gone"), None);
+        assert_eq!(store.session_load("s1", at(0)).await.expect("gone"), None);
     }
 }
 
 mod account_lifecycle {
     use std::sync::Arc;
 
-    use getmycert_store::{NewAttempt, Store, StoreError, UserRow};
+    use getmycert_store::prelude::*;
+    use getmycert_store::{NewAttempt, StoreError, UserRow};
     use time::OffsetDateTime;
 
     store_tests!(
@@ -781,7 +792,7 @@ mod account_lifecycle {
             email: format!("{id}@example.com"),
             password_hash: "old".into(),
             display_name: String::new(),
-            role: "learner".into(),
+            role: getmycert_core::Role::Learner,
             created_at: OffsetDateTime::now_utc(),
         }
     }
@@ -796,7 +807,7 @@ mod account_lifecycle {
                     id: id.into(),
                     owner: owner.into(),
                     exam_code: "MLS-C01".into(),
-                    mode: "practice".into(),
+                    mode: getmycert_core::Mode::Practice,
                     seed: 1,
                     items: "[]".into(),
                     started_at: OffsetDateTime::now_utc(),
@@ -845,59 +856,65 @@ mod account_lifecycle {
 mod throttle {
     use std::sync::Arc;
 
-    use getmycert_store::Store;
+    use getmycert_store::ThrottleRule;
+    use getmycert_store::prelude::*;
+    use time::{Duration, OffsetDateTime};
 
     store_tests!(failures_block_with_growing_back_off_and_reset);
 
     async fn failures_block_with_growing_back_off_and_reset(store: Arc<dyn Store>, _url: &str) {
         let key = "signin-account:ana@example.com";
+        let at = |s: i64| OffsetDateTime::from_unix_timestamp(s).expect("time");
+        let rule = ThrottleRule {
+            threshold: 5,
+            window: Duration::hours(1),
+            base: Duration::seconds(30),
+            max: Duration::hours(1),
+        };
         for t in 0..4 {
             assert_eq!(
                 store
-                    .throttle_hit(key, 1000 + t, 5, 3600, 30, 3600)
+                    .throttle_hit(key, at(1000 + t), &rule)
                     .await
                     .expect("hit"),
-                0
+                Duration::ZERO
             );
         }
         assert_eq!(
-            store.throttle_blocked(key, 1004).await.expect("check"),
+            store.throttle_blocked(key, at(1004)).await.expect("check"),
             None
         );
         assert_eq!(
+            store.throttle_hit(key, at(1004), &rule).await.expect("5th"),
+            Duration::seconds(30)
+        );
+        assert_eq!(
+            store.throttle_blocked(key, at(1010)).await.expect("check"),
+            Some(Duration::seconds(24))
+        );
+        assert_eq!(
+            store.throttle_hit(key, at(1040), &rule).await.expect("6th"),
+            Duration::seconds(60)
+        );
+        assert_eq!(
             store
-                .throttle_hit(key, 1004, 5, 3600, 30, 3600)
+                .throttle_blocked(key, at(1100))
                 .await
-                .expect("5th"),
-            30
-        );
-        assert_eq!(
-            store.throttle_blocked(key, 1010).await.expect("check"),
-            Some(24)
-        );
-        assert_eq!(
-            store
-                .throttle_hit(key, 1040, 5, 3600, 30, 3600)
-                .await
-                .expect("6th"),
-            60
-        );
-        assert_eq!(
-            store.throttle_blocked(key, 1100).await.expect("expired"),
+                .expect("expired"),
             None
         );
         // A quiet hour starts the count again.
         assert_eq!(
             store
-                .throttle_hit(key, 1040 + 3600, 5, 3600, 30, 3600)
+                .throttle_hit(key, at(1040 + 3600), &rule)
                 .await
                 .expect("later"),
-            0
+            Duration::ZERO
         );
         store.throttle_reset(key).await.expect("reset");
         assert_eq!(
             store
-                .throttle_blocked(key, 1040 + 3600)
+                .throttle_blocked(key, at(1040 + 3600))
                 .await
                 .expect("check"),
             None
@@ -908,7 +925,23 @@ mod throttle {
 mod cards {
     use std::sync::Arc;
 
-    use getmycert_store::{CardReview, CardRow, Store};
+    use getmycert_core::review::Grade;
+    use getmycert_store::prelude::*;
+    use getmycert_store::{CardReview, CardRow};
+    use time::OffsetDateTime;
+
+    fn at(s: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(s).expect("time")
+    }
+
+    /// Logs one review; whether it was new.
+    async fn record(store: &Arc<dyn Store>, review: CardReview, card: CardRow) -> bool {
+        store
+            .record_reviews(&[(review, card)])
+            .await
+            .expect("record")
+            == 1
+    }
 
     store_tests!(
         a_review_is_logged_once_per_attempt_item,
@@ -922,8 +955,8 @@ mod cards {
             question_id: question.into(),
             stability: 2.5,
             difficulty: 5.25,
-            due_at,
-            last_review_at: due_at - 86_400,
+            due_at: at(due_at),
+            last_review_at: at(due_at - 86_400),
             reps,
             lapses: 0,
         }
@@ -935,8 +968,8 @@ mod cards {
             n,
             owner: owner.into(),
             question_id: question.into(),
-            grade: "good".into(),
-            reviewed_at: 1_000,
+            grade: Grade::Good,
+            reviewed_at: at(1_000),
             elapsed_days: 0,
         }
     }
@@ -944,16 +977,20 @@ mod cards {
     async fn a_review_is_logged_once_per_attempt_item(store: Arc<dyn Store>, _url: &str) {
         assert_eq!(store.card("g1", "q-1").await.expect("read"), None);
         assert!(
-            store
-                .record_review(&review("a1", 1, "g1", "q-1"), &card("g1", "q-1", 5_000, 1))
-                .await
-                .expect("first")
+            record(
+                &store,
+                review("a1", 1, "g1", "q-1"),
+                card("g1", "q-1", 5_000, 1)
+            )
+            .await
         );
         assert!(
-            !store
-                .record_review(&review("a1", 1, "g1", "q-1"), &card("g1", "q-1", 9_000, 2))
-                .await
-                .expect("again"),
+            !record(
+                &store,
+                review("a1", 1, "g1", "q-1"),
+                card("g1", "q-1", 9_000, 2)
+            )
+            .await,
             "the same attempt item is graded once"
         );
         assert_eq!(
@@ -962,17 +999,19 @@ mod cards {
             "the second grading wrote nothing"
         );
         assert!(
-            store
-                .record_review(&review("a2", 1, "g1", "q-2"), &card("g1", "q-2", 3_000, 1))
-                .await
-                .expect("second card")
+            record(
+                &store,
+                review("a2", 1, "g1", "q-2"),
+                card("g1", "q-2", 3_000, 1)
+            )
+            .await
         );
         let due: Vec<(String, i64)> = store
             .cards_of("g1")
             .await
             .expect("cards")
             .into_iter()
-            .map(|c| (c.question_id, c.due_at))
+            .map(|c| (c.question_id, c.due_at.unix_timestamp()))
             .collect();
         assert_eq!(due, vec![("q-2".into(), 3_000), ("q-1".into(), 5_000)]);
         assert_eq!(store.reviews_of("g1").await.expect("log").len(), 2);
@@ -988,13 +1027,12 @@ mod cards {
             ("a2", "guest", "q-2", 200),
             ("a3", "u-1", "q-2", 900),
         ] {
-            store
-                .record_review(
-                    &review(attempt, 1, owner, question),
-                    &card(owner, question, due, 1),
-                )
-                .await
-                .expect("review");
+            record(
+                &store,
+                review(attempt, 1, owner, question),
+                card(owner, question, due, 1),
+            )
+            .await;
         }
         store.adopt_guest("guest", "u-1").await.expect("adopt");
         let cards: Vec<(String, i64)> = store
@@ -1002,7 +1040,7 @@ mod cards {
             .await
             .expect("cards")
             .into_iter()
-            .map(|c| (c.question_id, c.due_at))
+            .map(|c| (c.question_id, c.due_at.unix_timestamp()))
             .collect();
         assert_eq!(cards, vec![("q-1".into(), 100), ("q-2".into(), 900)]);
         assert!(store.cards_of("guest").await.expect("guest").is_empty());

@@ -59,7 +59,7 @@ pub async fn identify(
     let account = request
         .extensions()
         .get::<crate::auth::AuthSession>()
-        .and_then(|session| session.user.as_ref().map(|u| u.id.clone()));
+        .and_then(|session| session.user.as_ref().map(|u| u.0.id.clone()));
     let ip = request
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()

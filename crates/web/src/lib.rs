@@ -1,11 +1,11 @@
-//! The web layer: an axum router serving server-rendered pages (askama), health and metrics,
-//! over the same `core` rules and `store` as every other entry point.
+//! The web layer: an axum router serving server-rendered pages (askama), the JSON API, health
+//! and metrics. Only this crate knows HTTP: a handler extracts, calls the engine, renders.
 #![forbid(unsafe_code)]
 
 pub mod api;
 pub mod auth;
-pub mod engine;
 mod error;
+mod form;
 pub mod identity;
 mod metrics;
 mod routes;
@@ -25,7 +25,7 @@ pub use state::AppState;
 /// The whole application: every route with its middleware.
 pub fn app(state: AppState) -> Router {
     let sessions = tower_sessions::SessionManagerLayer::new(auth::sessions::StoreSessions(
-        state.store.clone(),
+        state.engine.clone(),
     ))
     .with_name("gmc_session")
     .with_http_only(true)
@@ -36,7 +36,7 @@ pub fn app(state: AppState) -> Router {
     )));
     let auth = axum_login::AuthManagerLayerBuilder::new(
         auth::Backend {
-            store: state.store.clone(),
+            engine: state.engine.clone(),
         },
         sessions,
     )

@@ -1,16 +1,14 @@
-//! What every handler can reach: the store, the validated content and the metrics handle.
-
-use std::sync::Arc;
+//! What every handler can reach: the engine (over the store and the validated content) and the
+//! metrics handle.
 
 use getmycert_content::Content;
-use getmycert_store::Store;
+use getmycert_engine::Engine;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 /// Shared application state; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
-    pub content: Arc<Content>,
+    pub engine: Engine,
     pub(crate) metrics: PrometheusHandle,
     /// The site is served over https (behind a TLS-terminating proxy): cookies get `Secure`
     /// and responses get HSTS.
@@ -18,19 +16,18 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over a connected store and loaded content.
-    pub fn new(store: Arc<dyn Store>, content: Arc<Content>) -> Self {
+    /// State over an engine.
+    pub fn new(engine: Engine) -> Self {
         Self {
-            store,
-            content,
+            engine,
             metrics: crate::metrics::handle(),
             https: false,
         }
     }
 
-    /// The engine over this state's store and content.
-    pub fn engine(&self) -> crate::engine::Engine<'_> {
-        crate::engine::Engine::new(self.store.as_ref(), &self.content)
+    /// The catalog, guides and bank being served.
+    pub fn content(&self) -> &Content {
+        self.engine.content()
     }
 
     /// Marks the site as served over https.

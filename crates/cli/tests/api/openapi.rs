@@ -19,7 +19,7 @@ async fn the_openapi_document_describes_every_attempt_route() {
         ("/api/v1/attempts/{id}/items/{n}/response", "put"),
         ("/api/v1/attempts/{id}/submit", "post"),
         ("/api/v1/attempts/{id}/report", "get"),
-        ("/api/v1/attempts/{id}/items/{n}/feedback", "get"),
+        ("/api/v1/attempts/{id}/items/{n}/feedback", "post"),
         ("/api/v1/review", "get"),
         ("/api/v1/review", "put"),
     ] {

@@ -113,7 +113,9 @@ async fn a_question_page_reveals_nothing_before_an_answer() {
 #[tokio::test]
 async fn a_single_answer_is_marked_with_every_rationale_and_the_references() {
     let app = TestApp::spawn().await;
-    let (status, right) = app.answer("aif-textract-claim-forms", &[("p1", "C")]).await;
+    let (status, right) = app
+        .answer("aif-textract-claim-forms", &[("p1-selected", "C")])
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(right.contains("Correct."));
     assert_eq!(
@@ -123,7 +125,9 @@ async fn a_single_answer_is_marked_with_every_rationale_and_the_references() {
     );
     assert!(right.contains("Explanation"));
     assert!(right.contains("https://docs.aws.amazon.com/textract/latest/dg/how-it-works-kvp.html"));
-    let (_, wrong) = app.answer("aif-textract-claim-forms", &[("p1", "B")]).await;
+    let (_, wrong) = app
+        .answer("aif-textract-claim-forms", &[("p1-selected", "B")])
+        .await;
     assert!(wrong.contains("Not quite."));
     assert!(wrong.contains("Wrong — your choice:"));
     let (_, none) = app.answer("aif-textract-claim-forms", &[]).await;
@@ -134,11 +138,14 @@ async fn a_single_answer_is_marked_with_every_rationale_and_the_references() {
 async fn multiple_ordering_matching_and_case_studies_are_scored_all_or_nothing() {
     let app = TestApp::spawn().await;
     let (_, both) = app
-        .answer("aif-bedrock-kb-policy-chatbot", &[("p1", "B"), ("p1", "D")])
+        .answer(
+            "aif-bedrock-kb-policy-chatbot",
+            &[("p1-selected", "B"), ("p1-selected", "D")],
+        )
         .await;
     assert!(both.contains("Correct."), "both keys");
     let (_, one) = app
-        .answer("aif-bedrock-kb-policy-chatbot", &[("p1", "B")])
+        .answer("aif-bedrock-kb-policy-chatbot", &[("p1-selected", "B")])
         .await;
     assert!(
         one.contains("Not quite.")
@@ -160,7 +167,7 @@ async fn multiple_ordering_matching_and_case_studies_are_scored_all_or_nothing()
         .map(|(right, s)| (page.find(s).expect("step"), right + 1))
         .collect();
     shown.sort_unstable();
-    let names: Vec<String> = (1..=5).map(|i| format!("p1-s{i}")).collect();
+    let names: Vec<String> = (1..=5).map(|i| format!("p1-pos-s{i}")).collect();
     let positions: Vec<String> = shown.iter().map(|(_, p)| p.to_string()).collect();
     let form: Vec<(&str, &str)> = names
         .iter()
@@ -182,11 +189,11 @@ async fn multiple_ordering_matching_and_case_studies_are_scored_all_or_nothing()
         .answer(
             "aif-ml-lifecycle-order",
             &[
-                ("p1-s1", "1"),
-                ("p1-s2", "1"),
-                ("p1-s3", "2"),
-                ("p1-s4", "3"),
-                ("p1-s5", "4"),
+                ("p1-pos-s1", "1"),
+                ("p1-pos-s2", "1"),
+                ("p1-pos-s3", "2"),
+                ("p1-pos-s4", "3"),
+                ("p1-pos-s5", "4"),
             ],
         )
         .await;
@@ -196,14 +203,24 @@ async fn multiple_ordering_matching_and_case_studies_are_scored_all_or_nothing()
     let (_, matched) = app
         .answer(
             "aif-ai-services-matching",
-            &[("p1-1", "C"), ("p1-2", "A"), ("p1-3", "B"), ("p1-4", "D")],
+            &[
+                ("p1-match-1", "C"),
+                ("p1-match-2", "A"),
+                ("p1-match-3", "B"),
+                ("p1-match-4", "D"),
+            ],
         )
         .await;
     assert!(matched.contains("Correct."));
     let (_, mismatched) = app
         .answer(
             "aif-ai-services-matching",
-            &[("p1-1", "C"), ("p1-2", "A"), ("p1-3", "B"), ("p1-4", "E")],
+            &[
+                ("p1-match-1", "C"),
+                ("p1-match-2", "A"),
+                ("p1-match-3", "B"),
+                ("p1-match-4", "E"),
+            ],
         )
         .await;
     assert!(mismatched.contains("Not quite."));
@@ -211,7 +228,11 @@ async fn multiple_ordering_matching_and_case_studies_are_scored_all_or_nothing()
     let (_, case) = app
         .answer(
             "aif-bank-assistant-case",
-            &[("p1", "B"), ("p2", "A"), ("p2", "E")],
+            &[
+                ("p1-selected", "B"),
+                ("p2-selected", "A"),
+                ("p2-selected", "E"),
+            ],
         )
         .await;
     assert!(

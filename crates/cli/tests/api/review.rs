@@ -63,15 +63,23 @@ async fn review_flow(app: TestApp) {
     assert_eq!(empty["desired_retention"], 0.9);
     assert_eq!(queue_of(&app, "MLS-C01").await["cards"], 0);
 
-    // Practice: feedback on an answered item grades its card; an unanswered one has none.
+    // Practice: revealing the feedback on an answered item grades its card; saving or reading
+    // the runner page does not; an unanswered item has no feedback.
     let (status, practice) = start(&app, "MLS-C01", "practice").await;
     assert_eq!(status, StatusCode::CREATED, "{practice}");
     let id = practice["id"].as_str().expect("id").to_owned();
     answer(&app, &id, 1).await;
+    let runner = app.get(&format!("/attempts/{id}/items/1")).await;
+    assert_eq!(runner.status, StatusCode::OK);
+    assert_eq!(
+        queue_of(&app, "MLS-C01").await["cards"],
+        0,
+        "a save and a page view grade nothing"
+    );
     let feedback = |n: usize| {
         let path = format!("/api/v1/attempts/{id}/items/{n}/feedback");
         let app = &app;
-        async move { app.json(&app.client, Method::GET, &path, None).await }
+        async move { app.json(&app.client, Method::POST, &path, None).await }
     };
     let (status, reviewed) = feedback(1).await;
     assert_eq!(status, StatusCode::OK, "{reviewed}");
@@ -79,7 +87,7 @@ async fn review_flow(app: TestApp) {
     assert_eq!(
         feedback(1).await.0,
         StatusCode::OK,
-        "feedback can be read again"
+        "feedback can be revealed again"
     );
     let (status, body) = feedback(2).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -114,7 +122,7 @@ async fn review_flow(app: TestApp) {
     let (status, _) = app
         .json(
             &app.client,
-            Method::GET,
+            Method::POST,
             &format!("/api/v1/attempts/{exam_id}/items/1/feedback"),
             None,
         )

@@ -12,11 +12,10 @@ use utoipa_axum::routes;
 
 use getmycert_core::scoring::Response as Answer;
 
+use getmycert_engine::{AttemptView, Report, ReviewedItem, ServedItem, StartRequest};
+
 use super::{ApiError, ErrorBody, body};
 use crate::AppState;
-use crate::engine::StartRequest;
-use crate::engine::attempts::Engine;
-use crate::engine::attempts::{AttemptView, Report, ReviewedItem, ServedItem};
 use crate::identity::Identity;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -30,19 +29,15 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(report))
 }
 
-fn engine(state: &AppState) -> Engine<'_> {
-    state.engine()
-}
-
 fn item_number(raw: &str, status: StatusCode) -> Result<usize, ApiError> {
     raw.parse::<usize>()
         .ok()
         .filter(|n| *n >= 1)
-        .ok_or_else(|| ApiError(status, format!("`{raw}` is not an item number (1, 2, …)")))
+        .ok_or_else(|| ApiError::new(status, format!("`{raw}` is not an item number (1, 2, …)")))
 }
 
-/// Starts an attempt: `mode` is `exam` (the real form, timed), `practice`, `missed` or
-/// `review` (the cards due now, most overdue first).
+/// Starts an attempt: `mode` is `exam` (the real form, timed), `practice`, `missed`,
+/// `review` (the cards due now, most overdue first) or `drill` (adaptive).
 #[utoipa::path(post, path = "/attempts", tag = "attempts", request_body = StartRequest,
     responses((status = 201, description = "Started", body = AttemptView),
               (status = 422, description = "Unknown exam or mode, bad count, or a bank too small for the form", body = ErrorBody)))]
@@ -52,7 +47,8 @@ async fn start(
     payload: Result<Json<StartRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let request = body(payload)?;
-    let view = engine(&state)
+    let view = state
+        .engine
         .start(&owner, &request, OffsetDateTime::now_utc())
         .await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
@@ -64,16 +60,10 @@ async fn history(
     State(state): State<AppState>,
     Identity(owner): Identity,
 ) -> Result<Response, ApiError> {
-    let now = OffsetDateTime::now_utc();
-    let rows = state
-        .store
-        .attempts_of(&owner)
-        .await
-        .map_err(|e| ApiError::from(crate::engine::EngineError::Store(e)))?;
-    let mut views = Vec::with_capacity(rows.len());
-    for row in rows {
-        views.push(engine(&state).view(&owner, &row.id, now).await?);
-    }
+    let views = state
+        .engine
+        .views(&owner, OffsetDateTime::now_utc())
+        .await?;
     Ok(Json(views).into_response())
 }
 
@@ -86,7 +76,8 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     Ok(Json(
-        engine(&state)
+        state
+            .engine
             .view(&owner, &id, OffsetDateTime::now_utc())
             .await?,
     )
@@ -102,13 +93,14 @@ async fn item(
     Path((id, n)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let n = item_number(&n, StatusCode::NOT_FOUND)?;
-    Ok(Json(engine(&state).item(&owner, &id, n).await?).into_response())
+    Ok(Json(state.engine.item(&owner, &id, n).await?).into_response())
 }
 
-/// Practice feedback on an answered item: the key, every option's rationale, the
-/// explanation. Showing it grades the item's spaced-repetition card, once per attempt item.
+/// Reveals the feedback on an answered item: the key, every option's rationale, the
+/// explanation. Revealing grades the item's spaced-repetition card, once per attempt item
+/// (a case study once all its parts are answered); revealing again shows the same feedback.
 /// Refused (409) for an exam simulation before it is submitted.
-#[utoipa::path(get, path = "/attempts/{id}/items/{n}/feedback", tag = "attempts", params(("id" = String, Path), ("n" = usize, Path)),
+#[utoipa::path(post, path = "/attempts/{id}/items/{n}/feedback", tag = "attempts", params(("id" = String, Path), ("n" = usize, Path)),
     responses((status = 200, body = ReviewedItem),
               (status = 409, description = "An exam simulation not yet submitted", body = ErrorBody),
               (status = 422, description = "The item is not answered yet", body = ErrorBody),
@@ -119,8 +111,9 @@ async fn feedback(
     Path((id, n)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let n = item_number(&n, StatusCode::NOT_FOUND)?;
-    let reviewed = engine(&state)
-        .feedback(&owner, &id, n, OffsetDateTime::now_utc())
+    let reviewed = state
+        .engine
+        .reveal(&owner, &id, n, OffsetDateTime::now_utc())
         .await?;
     Ok(Json(reviewed).into_response())
 }
@@ -128,7 +121,7 @@ async fn feedback(
 /// `{"selected": […]}`, `{"order": […]}` or `{"matches": {…}}`, with or without `"flagged"`;
 /// or `{"flagged": bool}` alone.
 fn parse_response(value: Value) -> Result<(Option<Answer>, Option<bool>), ApiError> {
-    let invalid = |m: &str| ApiError(StatusCode::UNPROCESSABLE_ENTITY, m.to_owned());
+    let invalid = |m: &str| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, m);
     let Value::Object(mut map) = value else {
         return Err(invalid("the body must be a JSON object"));
     };
@@ -176,10 +169,11 @@ async fn respond(
 ) -> Result<Response, ApiError> {
     let n = item_number(&n, StatusCode::UNPROCESSABLE_ENTITY)?;
     let (answer, flagged) = parse_response(body(payload)?)?;
-    engine(&state)
+    state
+        .engine
         .respond(&owner, &id, n, answer, flagged, OffsetDateTime::now_utc())
         .await?;
-    Ok(Json(engine(&state).item(&owner, &id, n).await?).into_response())
+    Ok(Json(state.engine.item(&owner, &id, n).await?).into_response())
 }
 
 /// Submits and scores the attempt once.
@@ -191,7 +185,8 @@ async fn submit(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     Ok(Json(
-        engine(&state)
+        state
+            .engine
             .submit(&owner, &id, OffsetDateTime::now_utc())
             .await?,
     )
@@ -207,7 +202,8 @@ async fn report(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     Ok(Json(
-        engine(&state)
+        state
+            .engine
             .report(&owner, &id, OffsetDateTime::now_utc())
             .await?,
     )

@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiError, ErrorBody};
+use getmycert_core::Role;
+
+use super::{ApiError, ErrorBody, body};
 use crate::AppState;
-use crate::auth::accounts::{self, AccountError};
-use crate::auth::{AuthSession, User};
+use crate::auth::{AuthSession, User, end_session, start_session};
 use crate::identity::{ClientIp, Guest};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -36,57 +37,17 @@ pub struct SignUp {
 pub struct Me {
     pub id: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
 }
 
 impl From<&User> for Me {
     fn from(u: &User) -> Self {
         Self {
-            id: u.id.clone(),
-            email: u.email.clone(),
-            role: u.role.clone(),
+            id: u.0.id.clone(),
+            email: u.0.email.clone(),
+            role: u.0.role,
         }
     }
-}
-
-fn internal(cause: impl std::fmt::Display) -> ApiError {
-    tracing::error!(%cause, "auth failure");
-    ApiError(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "the server could not complete the request".into(),
-    )
-}
-
-impl From<AccountError> for ApiError {
-    fn from(e: AccountError) -> Self {
-        match e {
-            AccountError::Invalid(_, message) => {
-                ApiError(StatusCode::UNPROCESSABLE_ENTITY, message)
-            }
-            AccountError::Taken => ApiError(StatusCode::CONFLICT, e.to_string()),
-            AccountError::WrongCredentials => ApiError(StatusCode::UNAUTHORIZED, e.to_string()),
-            AccountError::Throttled(_) => ApiError(StatusCode::TOO_MANY_REQUESTS, e.to_string()),
-            AccountError::Internal(cause) => internal(cause),
-        }
-    }
-}
-
-/// 429 with `Retry-After`.
-fn too_many(wait: i64) -> Response {
-    let message = AccountError::Throttled(wait).to_string();
-    let mut response = ApiError(StatusCode::TOO_MANY_REQUESTS, message).into_response();
-    if let Ok(value) = axum::http::HeaderValue::from_str(&wait.max(1).to_string()) {
-        response
-            .headers_mut()
-            .insert(axum::http::header::RETRY_AFTER, value);
-    }
-    response
-}
-
-fn form(payload: Result<Json<SignUp>, JsonRejection>) -> Result<SignUp, ApiError> {
-    payload
-        .map(|Json(f)| f)
-        .map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()))
 }
 
 /// Creates an account and signs it in; the browser's guest history moves to it.
@@ -100,13 +61,9 @@ async fn register(
     ip: ClientIp,
     payload: Result<Json<SignUp>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let f = form(payload)?;
-    let user =
-        match accounts::sign_up(&state, &mut session, &guest, &ip, &f.email, &f.password).await {
-            Ok(user) => user,
-            Err(AccountError::Throttled(wait)) => return Ok(too_many(wait)),
-            Err(e) => return Err(e.into()),
-        };
+    let f = body(payload)?;
+    let account = state.engine.register(&f.email, &f.password, &ip.0).await?;
+    let user = start_session(&state, &mut session, &guest, account).await?;
     Ok((StatusCode::CREATED, Json(Me::from(&user))).into_response())
 }
 
@@ -120,20 +77,16 @@ async fn login(
     ip: ClientIp,
     payload: Result<Json<SignUp>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let f = form(payload)?;
-    let user =
-        match accounts::sign_in(&state, &mut session, &guest, &ip, &f.email, &f.password).await {
-            Ok(user) => user,
-            Err(AccountError::Throttled(wait)) => return Ok(too_many(wait)),
-            Err(e) => return Err(e.into()),
-        };
+    let f = body(payload)?;
+    let account = state.engine.sign_in(&f.email, &f.password, &ip.0).await?;
+    let user = start_session(&state, &mut session, &guest, account).await?;
     Ok(Json(Me::from(&user)).into_response())
 }
 
 /// Signs out.
 #[utoipa::path(post, path = "/auth/logout", tag = "accounts", responses((status = 204, description = "Signed out")))]
 async fn logout(mut session: AuthSession) -> Result<StatusCode, ApiError> {
-    session.logout().await.map_err(internal)?;
+    end_session(&mut session).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,5 +98,5 @@ async fn me(session: AuthSession) -> Result<Json<Me>, ApiError> {
         .user
         .as_ref()
         .map(|u| Json(Me::from(u)))
-        .ok_or_else(|| ApiError(StatusCode::UNAUTHORIZED, "not signed in".into()))
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "not signed in"))
 }

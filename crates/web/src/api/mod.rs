@@ -17,8 +17,9 @@ use serde::Serialize;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use getmycert_engine::EngineError;
+
 use crate::AppState;
-use crate::engine::EngineError;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -106,45 +107,89 @@ pub(super) fn body<T>(
     payload: Result<Json<T>, axum::extract::rejection::JsonRejection>,
 ) -> Result<T, ApiError> {
     payload.map(|Json(v)| v).map_err(|e| {
-        ApiError(
+        ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("the request body is not valid: {}", e.body_text()),
         )
     })
 }
 
-/// An API error: a status and a message safe to show.
+/// An API error: a status, a message safe to show, and how long to wait before retrying.
 #[derive(Debug)]
-pub struct ApiError(pub StatusCode, pub String);
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+    retry_after: Option<i64>,
+}
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (self.0, Json(ErrorBody { error: self.1 })).into_response()
+impl ApiError {
+    /// An error with this status and message.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            retry_after: None,
+        }
     }
 }
 
-impl From<EngineError> for ApiError {
-    fn from(e: EngineError) -> Self {
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (
+            self.status,
+            Json(ErrorBody {
+                error: self.message,
+            }),
+        )
+            .into_response();
+        if let Some(seconds) = self.retry_after {
+            crate::error::retry_after(&mut response, seconds);
+        }
+        response
+    }
+}
+
+impl From<crate::WebError> for ApiError {
+    fn from(e: crate::WebError) -> Self {
         match e {
-            EngineError::NotFound => {
-                ApiError(StatusCode::NOT_FOUND, "no such attempt or item".into())
-            }
-            EngineError::Invalid(m) => ApiError(StatusCode::UNPROCESSABLE_ENTITY, m),
-            EngineError::Closed(m) => ApiError(StatusCode::CONFLICT, m),
-            EngineError::Store(cause) => {
-                tracing::error!(%cause, "store failure");
-                ApiError(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "the server could not complete the request".into(),
-                )
-            }
-            EngineError::Corrupt(cause) => {
-                tracing::error!(%cause, "corrupt attempt data");
-                ApiError(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "the server could not complete the request".into(),
-                )
+            crate::WebError::Engine(e) => e.into(),
+            crate::WebError::SignInRequired => Self::new(StatusCode::UNAUTHORIZED, "not signed in"),
+            crate::WebError::Forbidden => {
+                Self::new(StatusCode::FORBIDDEN, "not allowed for this account")
             }
         }
+    }
+}
+
+/// The one conversion of engine errors for the API: invalid → 422, conflict → 409, not found
+/// → 404, wrong credentials → 401, throttled → 429 with `Retry-After`, internal → 500 with the
+/// cause logged here and never returned.
+impl From<EngineError> for ApiError {
+    fn from(e: EngineError) -> Self {
+        let status = match &e {
+            EngineError::NotFound => StatusCode::NOT_FOUND,
+            EngineError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            EngineError::Conflict(_) => StatusCode::CONFLICT,
+            EngineError::WrongCredentials => StatusCode::UNAUTHORIZED,
+            EngineError::Throttled(seconds) => {
+                return Self {
+                    status: StatusCode::TOO_MANY_REQUESTS,
+                    message: e.to_string(),
+                    retry_after: Some(*seconds),
+                };
+            }
+            EngineError::Store(_) | EngineError::Internal(_) => {
+                tracing::error!(cause = %e, "request failed");
+                return Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the server could not complete the request",
+                );
+            }
+        };
+        let message = match e {
+            EngineError::NotFound => "no such attempt, item or exam".to_owned(),
+            other => other.to_string(),
+        };
+        Self::new(status, message)
     }
 }

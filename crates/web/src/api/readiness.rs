@@ -8,8 +8,8 @@ use utoipa_axum::routes;
 
 use super::{ApiError, ErrorBody};
 use crate::AppState;
-use crate::engine::readiness::ReadinessView;
 use crate::identity::Identity;
+use getmycert_engine::readiness::ReadinessView;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(readiness))
@@ -25,7 +25,7 @@ async fn readiness(
 ) -> Result<Json<ReadinessView>, ApiError> {
     Ok(Json(
         state
-            .engine()
+            .engine
             .readiness(&owner, &exam.to_ascii_uppercase())
             .await?,
     ))

@@ -4,22 +4,25 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-use super::{AuthSession, User};
+use getmycert_engine::Account;
+
+use super::AuthSession;
 use crate::WebError;
 
 /// The signed-in account, if it may author (authors and administrators).
 #[derive(Debug, Clone)]
-pub struct Author(pub User);
+pub struct Author(pub Account);
 
 /// The signed-in account, if it administers.
 #[derive(Debug, Clone)]
-pub struct Admin(pub User);
+pub struct Admin(pub Account);
 
-fn signed_in(parts: &Parts) -> Result<User, WebError> {
+fn signed_in(parts: &Parts) -> Result<Account, WebError> {
     parts
         .extensions
         .get::<AuthSession>()
         .and_then(|s| s.user.clone())
+        .map(|u| u.0)
         .ok_or(WebError::SignInRequired)
 }
 
@@ -27,10 +30,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Author {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let user = signed_in(parts)?;
-        match user.role.as_str() {
-            "author" | "admin" => Ok(Author(user)),
-            _ => Err(WebError::Forbidden),
+        let account = signed_in(parts)?;
+        match account.role.may_author() {
+            true => Ok(Author(account)),
+            false => Err(WebError::Forbidden),
         }
     }
 }
@@ -39,11 +42,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Admin {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let user = signed_in(parts)?;
-        if user.role == "admin" {
-            Ok(Admin(user))
-        } else {
-            Err(WebError::Forbidden)
+        let account = signed_in(parts)?;
+        match account.role.may_administer() {
+            true => Ok(Admin(account)),
+            false => Err(WebError::Forbidden),
         }
     }
 }

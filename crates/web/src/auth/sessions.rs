@@ -1,19 +1,17 @@
-//! tower-sessions records kept in the store, so sessions survive restarts and are shared by
-//! every instance on one database.
-
-use std::sync::Arc;
+//! tower-sessions records kept through the engine in the store, so sessions survive restarts
+//! and are shared by every instance on one database.
 
 use async_trait::async_trait;
-use getmycert_store::Store;
+use getmycert_engine::Engine;
 use tower_sessions::SessionStore;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 
-/// The session store over the app's store.
+/// The session store over the engine.
 #[derive(Debug, Clone)]
-pub struct StoreSessions(pub Arc<dyn Store>);
+pub struct StoreSessions(pub Engine);
 
-fn backend(e: getmycert_store::StoreError) -> Error {
+fn backend(e: getmycert_engine::EngineError) -> Error {
     Error::Backend(e.to_string())
 }
 
@@ -28,11 +26,7 @@ impl SessionStore for StoreSessions {
         // A fresh id on the (astronomically unlikely) collision.
         while !self
             .0
-            .session_create(
-                &record.id.to_string(),
-                &data,
-                record.expiry_date.unix_timestamp(),
-            )
+            .session_create(&record.id.to_string(), &data, record.expiry_date)
             .await
             .map_err(backend)?
         {
@@ -43,18 +37,14 @@ impl SessionStore for StoreSessions {
 
     async fn save(&self, record: &Record) -> Result<()> {
         self.0
-            .session_save(
-                &record.id.to_string(),
-                &encode(record)?,
-                record.expiry_date.unix_timestamp(),
-            )
+            .session_save(&record.id.to_string(), &encode(record)?, record.expiry_date)
             .await
             .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let Some((data, expires_at)) = self
+        let now = time::OffsetDateTime::now_utc();
+        let Some((data, expiry_date)) = self
             .0
             .session_load(&id.to_string(), now)
             .await
@@ -65,8 +55,7 @@ impl SessionStore for StoreSessions {
         Ok(Some(Record {
             id: *id,
             data: serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?,
-            expiry_date: time::OffsetDateTime::from_unix_timestamp(expires_at)
-                .map_err(|e| Error::Decode(e.to_string()))?,
+            expiry_date,
         }))
     }
 

@@ -11,9 +11,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use crate::auth::accounts::{self, AccountError};
-use crate::auth::{AuthSession, User};
-use crate::identity::{ClientIp, Guest};
+use getmycert_engine::reports::ReportRow;
+use getmycert_engine::{Account, EngineError};
+
+use crate::auth::{AuthSession, end_session, renew_session, start_session};
+use crate::form::Fields;
+use crate::identity::{ClientIp, Guest, Identity};
 use crate::views::Nav;
 use crate::{AppState, WebError};
 
@@ -37,7 +40,7 @@ struct AccountPage {
     errors: BTreeMap<&'static str, String>,
     notice: String,
     /// The reporter's question reports with the authors' answers.
-    reports: Vec<getmycert_store::ReportRow>,
+    reports: Vec<ReportRow>,
 }
 
 impl AccountPage {
@@ -46,72 +49,56 @@ impl AccountPage {
     }
 }
 
-fn render(
-    user: Option<&User>,
-    email: &str,
-    errors: BTreeMap<&'static str, String>,
-    notice: &str,
-) -> AccountPage {
+fn render(account: Option<&Account>, email: &str, notice: &str) -> AccountPage {
     AccountPage {
         nav: Nav::at("/account"),
-        user: user.map(|u| (u.email.clone(), u.role.clone())),
+        user: account.map(|a| (a.email.clone(), a.role.to_string())),
         email: email.to_owned(),
-        errors,
+        errors: BTreeMap::new(),
         notice: notice.to_owned(),
         reports: Vec::new(),
     }
 }
 
-fn fields(body: &str) -> BTreeMap<String, String> {
-    form_urlencoded::parse(body.as_bytes())
-        .into_owned()
-        .collect()
-}
-
-fn field<'a>(f: &'a BTreeMap<String, String>, name: &str) -> &'a str {
-    f.get(name).map_or("", String::as_str)
-}
-
-/// A failed form: back with the message at its field (422), or an internal error.
+/// A failed form: back with the message at its field (422), or at `default_field` for wrong
+/// credentials (401), a taken email (409) and throttling (429 with `Retry-After`). Anything
+/// else takes the error path.
 fn failed(
-    e: AccountError,
-    user: Option<&User>,
+    e: EngineError,
+    account: Option<&Account>,
     email: &str,
     default_field: &'static str,
 ) -> Result<Response, WebError> {
-    let (field, message) = match e {
-        AccountError::Invalid(field, message) => (field, message),
-        AccountError::Throttled(wait) => {
-            let page = render(
-                user,
-                email,
-                BTreeMap::from([(default_field, e.to_string())]),
-                "",
-            );
-            let mut response = (StatusCode::TOO_MANY_REQUESTS, page).into_response();
-            if let Ok(value) = axum::http::HeaderValue::from_str(&wait.max(1).to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            return Ok(response);
-        }
-        AccountError::Taken | AccountError::WrongCredentials => (default_field, e.to_string()),
-        AccountError::Internal(cause) => return Err(WebError::Internal(cause)),
+    let (status, field) = match &e {
+        EngineError::Invalid { field, .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field.unwrap_or(default_field),
+        ),
+        EngineError::Conflict(_) => (StatusCode::UNPROCESSABLE_ENTITY, default_field),
+        EngineError::WrongCredentials => (StatusCode::UNPROCESSABLE_ENTITY, default_field),
+        EngineError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, default_field),
+        _ => return Err(e.into()),
     };
-    let page = render(user, email, BTreeMap::from([(field, message)]), "");
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    let mut page = render(account, email, "");
+    page.errors.insert(field, e.to_string());
+    let mut response = (status, page).into_response();
+    if let EngineError::Throttled(seconds) = e {
+        crate::error::retry_after(&mut response, seconds);
+    }
+    Ok(response)
+}
+
+fn signed_in(session: &AuthSession) -> Option<Account> {
+    session.user.as_ref().map(|u| u.0.clone())
 }
 
 async fn page(
     State(state): State<AppState>,
     session: AuthSession,
-    crate::identity::Identity(me): crate::identity::Identity,
+    Identity(me): Identity,
 ) -> Result<AccountPage, WebError> {
-    let mut page = render(session.user.as_ref(), "", BTreeMap::new(), "");
-    page.reports = state
-        .store
-        .reports_by(&me)
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let mut page = render(signed_in(&session).as_ref(), "", "");
+    page.reports = state.engine.reports_by(&me).await?;
     Ok(page)
 }
 
@@ -120,21 +107,19 @@ async fn sign_up(
     mut session: AuthSession,
     guest: Guest,
     ip: ClientIp,
-    body: String,
+    fields: Fields,
 ) -> Result<Response, WebError> {
-    let f = fields(&body);
-    match accounts::sign_up(
-        &state,
-        &mut session,
-        &guest,
-        &ip,
-        field(&f, "email"),
-        field(&f, "password"),
-    )
-    .await
+    let email = fields.text("email");
+    match state
+        .engine
+        .register(email, fields.text("password"), &ip.0)
+        .await
     {
-        Ok(_) => Ok(Redirect::to("/account").into_response()),
-        Err(e) => failed(e, None, field(&f, "email"), "email"),
+        Ok(account) => {
+            start_session(&state, &mut session, &guest, account).await?;
+            Ok(Redirect::to("/account").into_response())
+        }
+        Err(e) => failed(e, None, email, "email"),
     }
 }
 
@@ -143,68 +128,59 @@ async fn sign_in(
     mut session: AuthSession,
     guest: Guest,
     ip: ClientIp,
-    body: String,
+    fields: Fields,
 ) -> Result<Response, WebError> {
-    let f = fields(&body);
-    match accounts::sign_in(
-        &state,
-        &mut session,
-        &guest,
-        &ip,
-        field(&f, "email"),
-        field(&f, "password"),
-    )
-    .await
+    let email = fields.text("email");
+    match state
+        .engine
+        .sign_in(email, fields.text("password"), &ip.0)
+        .await
     {
-        Ok(_) => Ok(Redirect::to("/practice").into_response()),
-        Err(e) => failed(e, None, field(&f, "email"), "signin"),
+        Ok(account) => {
+            start_session(&state, &mut session, &guest, account).await?;
+            Ok(Redirect::to("/practice").into_response())
+        }
+        Err(e) => failed(e, None, email, "signin"),
     }
 }
 
 async fn sign_out(mut session: AuthSession) -> Result<Redirect, WebError> {
-    session
-        .logout()
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    end_session(&mut session).await?;
     Ok(Redirect::to("/account"))
 }
 
 async fn change_password(
     State(state): State<AppState>,
     mut session: AuthSession,
-    body: String,
+    fields: Fields,
 ) -> Result<Response, WebError> {
-    let Some(user) = session.user.clone() else {
+    let Some(account) = signed_in(&session) else {
         return Ok(Redirect::to("/account").into_response());
     };
-    let f = fields(&body);
-    match accounts::change_password(
-        &state,
-        &mut session,
-        &user,
-        field(&f, "current"),
-        field(&f, "password"),
-    )
-    .await
+    match state
+        .engine
+        .change_password(&account, fields.text("current"), fields.text("password"))
+        .await
     {
-        Ok(()) => Ok(render(
-            Some(&user),
-            "",
-            BTreeMap::new(),
-            "Your password is changed; other sessions are signed out.",
-        )
-        .into_response()),
-        Err(e) => failed(e, Some(&user), "", "password"),
+        Ok(changed) => {
+            // This session continues under a new id with the new key; the others end.
+            let user = renew_session(&mut session, changed).await?;
+            Ok(render(
+                Some(&user.0),
+                "",
+                "Your password is changed; other sessions are signed out.",
+            )
+            .into_response())
+        }
+        Err(e) => failed(e, Some(&account), "", "password"),
     }
 }
 
 async fn export(State(state): State<AppState>, session: AuthSession) -> Result<Response, WebError> {
-    let Some(user) = session.user.as_ref() else {
+    let Some(account) = signed_in(&session) else {
         return Ok(Redirect::to("/account").into_response());
     };
-    let data = accounts::export(&state, user)
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let data = state.engine.export_account(&account).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/json"),
@@ -213,7 +189,7 @@ async fn export(State(state): State<AppState>, session: AuthSession) -> Result<R
                 "attachment; filename=\"getmycert-export.json\"",
             ),
         ],
-        serde_json::to_string_pretty(&data).unwrap_or_default(),
+        serde_json::to_string_pretty(&data).map_err(EngineError::from)?,
     )
         .into_response())
 }
@@ -221,20 +197,20 @@ async fn export(State(state): State<AppState>, session: AuthSession) -> Result<R
 async fn delete(
     State(state): State<AppState>,
     mut session: AuthSession,
-    body: String,
+    fields: Fields,
 ) -> Result<Response, WebError> {
-    let Some(user) = session.user.clone() else {
+    let Some(account) = signed_in(&session) else {
         return Ok(Redirect::to("/account").into_response());
     };
-    let f = fields(&body);
-    match accounts::delete(&state, &mut session, &user, field(&f, "confirm_password")).await {
-        Ok(()) => Ok(render(
-            None,
-            "",
-            BTreeMap::new(),
-            "Your account and everything of it are deleted.",
-        )
-        .into_response()),
-        Err(e) => failed(e, Some(&user), "", "confirm_password"),
+    match state
+        .engine
+        .delete_account(&account, fields.text("confirm_password"))
+        .await
+    {
+        Ok(()) => {
+            end_session(&mut session).await?;
+            Ok(render(None, "", "Your account and everything of it are deleted.").into_response())
+        }
+        Err(e) => failed(e, Some(&account), "", "confirm_password"),
     }
 }

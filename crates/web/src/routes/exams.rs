@@ -13,7 +13,7 @@ use crate::identity::Identity;
 use crate::views::{ExamView, Nav};
 
 use super::readiness::{ReadinessShown, shown};
-use super::review::{QueueRow, queues};
+use super::review::QueueRow;
 use crate::{AppState, WebError};
 
 pub(super) fn router() -> Router<AppState> {
@@ -37,7 +37,7 @@ struct ExamsPage {
 
 async fn list(State(state): State<AppState>) -> ExamsPage {
     let mut groups: Vec<LevelGroup> = Vec::new();
-    for exam in &state.content.exams {
+    for exam in &state.content().exams {
         let view = ExamView::of(exam);
         match groups.last_mut() {
             Some(group) if group.level == view.level => group.exams.push(view),
@@ -71,28 +71,25 @@ async fn show(
     Identity(owner): Identity,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
-    let code = ExamCode::parse(&raw).map_err(|_| WebError::NotFound)?;
-    let exam = state.content.exam(&code).ok_or(WebError::NotFound)?;
+    let code = ExamCode::parse(&raw).map_err(|_| WebError::not_found())?;
+    let exam = state
+        .content()
+        .exam(&code)
+        .ok_or_else(WebError::not_found)?;
     if raw != code.slug() {
         return Ok(Redirect::permanent(&format!("/exams/{}", code.slug())).into_response());
     }
-    let counts = state
-        .store
-        .live_counts()
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let now = time::OffsetDateTime::now_utc();
+    let progress = state
+        .engine
+        .exam_progress(&owner, code.as_str(), now)
+        .await?;
     Ok(ExamPage {
         nav: Nav::at("/exams"),
         exam: ExamView::of(exam),
-        practice_items: counts.get(code.as_str()).copied().unwrap_or(0),
-        queue: queues(&state, &owner, time::OffsetDateTime::now_utc())
-            .await?
-            .into_iter()
-            .find(|q| q.exam == code.as_str()),
-        readiness: match counts.get(code.as_str()) {
-            Some(n) if *n > 0 => Some(shown(&state, &owner, code.as_str()).await?),
-            _ => None,
-        },
+        practice_items: progress.live,
+        queue: progress.queue.map(|q| QueueRow::of(&state, q, now)),
+        readiness: progress.readiness.map(|r| shown(&state, r)),
     }
     .into_response())
 }

@@ -31,7 +31,7 @@ struct AlgorithmsPage {
 async fn algorithms(State(state): State<AppState>) -> AlgorithmsPage {
     AlgorithmsPage {
         nav: Nav::at("/algorithms"),
-        content: state.content,
+        content: state.engine.shared_content(),
     }
 }
 
@@ -50,7 +50,7 @@ struct ServicesPage {
 }
 
 async fn services(State(state): State<AppState>) -> ServicesPage {
-    let all = &state.content.guides.services;
+    let all = &state.content().guides.services;
     let mut categories: Vec<Category> = Vec::new();
     for service in all {
         match categories.iter_mut().find(|c| c.name == service.category) {
@@ -78,7 +78,7 @@ struct CareersPage {
 async fn careers(State(state): State<AppState>) -> CareersPage {
     CareersPage {
         nav: Nav::at("/careers"),
-        content: state.content,
+        content: state.engine.shared_content(),
     }
 }
 
@@ -92,6 +92,6 @@ struct FaqPage {
 async fn faq(State(state): State<AppState>) -> FaqPage {
     FaqPage {
         nav: Nav::at("/faq"),
-        content: state.content,
+        content: state.engine.shared_content(),
     }
 }

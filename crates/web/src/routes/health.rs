@@ -17,8 +17,8 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    let backend = state.store.backend().to_string();
-    match state.store.health().await {
+    let backend = state.engine.backend().to_string();
+    match state.engine.health().await {
         Ok(()) => (
             StatusCode::OK,
             Json(json!({"status": "ok", "store": backend})),

@@ -11,7 +11,7 @@ use crate::views::{ExamView, Nav};
 use crate::{AppState, WebError};
 
 use super::readiness::{ReadinessShown, shown};
-use super::review::{QueueRow, queues};
+use super::review::QueueRow;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -57,18 +57,21 @@ async fn home(
         .iter()
         .filter_map(|code| {
             state
-                .content
+                .content()
                 .exams
                 .iter()
                 .find(|e| e.code.as_str() == *code)
         })
         .map(ExamView::of)
         .collect();
-    let queues = queues(&state, &owner, time::OffsetDateTime::now_utc()).await?;
-    let mut readiness = Vec::new();
-    for q in &queues {
-        readiness.push(shown(&state, &owner, &q.exam).await?);
-    }
+    let now = time::OffsetDateTime::now_utc();
+    let (queues, readiness) = state
+        .engine
+        .progress(&owner, now)
+        .await?
+        .into_iter()
+        .map(|(queue, readiness)| (QueueRow::of(&state, queue, now), shown(&state, readiness)))
+        .unzip();
     Ok(HomePage {
         nav: Nav::at("/"),
         ml_exams,
@@ -98,7 +101,7 @@ struct PathPage {
 }
 
 async fn path(State(state): State<AppState>) -> PathPage {
-    let content = &state.content;
+    let content = state.content();
     let views = |codes: &[getmycert_core::ExamCode]| -> Vec<ExamView> {
         codes
             .iter()

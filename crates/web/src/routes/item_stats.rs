@@ -2,7 +2,7 @@
 //! corrected point-biserial, every option's choice rate, the IRT a and b, and the flags that
 //! point at a bad question, linked to the open reports on it. Flagged items come first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use getmycert_core::analysis::ItemAnalysis;
+use getmycert_core::ItemStatus;
 
 use crate::auth::roles::Author;
 use crate::views::Nav;
@@ -70,101 +70,60 @@ async fn page(
     _author: Author,
     Query(filter): Query<Filter>,
 ) -> Result<Page, WebError> {
-    let internal = |e: getmycert_store::StoreError| WebError::Internal(e.to_string());
-    let stats = state.store.item_stats().await.map_err(internal)?;
-    let mut reports: HashMap<String, usize> = HashMap::new();
-    for r in state
-        .store
-        .reports_with_status("open")
-        .await
-        .map_err(internal)?
-    {
-        *reports.entry(r.question_id).or_default() += 1;
-    }
-    let statuses: HashMap<&str, &'static str> = state
-        .content
-        .questions
-        .iter()
-        .map(|q| (q.id.as_str(), q.status.as_str()))
-        .collect();
-    let exams: Vec<String> = stats
-        .iter()
-        .map(|s| s.exam_code.clone())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let exam = Some(filter.exam.as_str()).filter(|e| !e.is_empty());
     let flagged_only = filter.flagged.is_some();
-    let computed = stats
-        .iter()
-        .map(|s| s.computed_at)
-        .max()
-        .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())
-        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
-        .unwrap_or_default();
-    let mut rows: Vec<Row> = Vec::new();
-    for s in stats {
-        if !filter.exam.is_empty() && !s.exam_code.eq_ignore_ascii_case(&filter.exam) {
-            continue;
-        }
-        let analysis: Option<ItemAnalysis> = serde_json::from_str(&s.analysis).ok();
-        let flags: Vec<String> = analysis
-            .iter()
-            .flat_map(|a| a.flags.iter().map(|f| f.label()))
-            .collect();
-        if flagged_only && flags.is_empty() {
-            continue;
-        }
-        let choices = analysis
-            .iter()
-            .flat_map(|a| a.options.iter())
-            .map(|o| {
-                format!(
-                    "{}{} {:.0}%",
-                    o.option,
-                    if o.key { "✓" } else { "" },
-                    o.rate * 100.0
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" · ");
-        rows.push(Row {
-            status: match statuses
-                .get(s.question_id.as_str())
-                .copied()
-                .unwrap_or("retired")
-            {
-                "pilot" if s.ready_for_live => "pilot → live (set status: live in its file)".into(),
-                other => other.to_owned(),
+    let stats = state.engine.item_stats(exam, flagged_only).await?;
+    let rows = stats
+        .rows
+        .into_iter()
+        .map(|s| Row {
+            flags: s.flags(),
+            choices: s
+                .analysis
+                .iter()
+                .flat_map(|a| a.options.iter())
+                .map(|o| {
+                    format!(
+                        "{}{} {:.0}%",
+                        o.option,
+                        if o.key { "✓" } else { "" },
+                        o.rate * 100.0
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" · "),
+            status: match (s.status, s.ready_for_live) {
+                (ItemStatus::Pilot, true) => "pilot → live (set status: live in its file)".into(),
+                (other, _) => other.to_string(),
             },
-            reports: reports.get(&s.question_id).copied().unwrap_or(0),
-            exam: s.exam_code,
-            id: s.question_id,
-            part: s.part as usize + 1,
+            reports: s.open_reports,
+            exam: s.exam,
+            id: s.id,
+            part: s.part,
             responses: s.responses,
             facility: figure(s.facility.map(|f| f * 100.0), 0),
             discrimination: figure(s.discrimination, 2),
             a: figure(s.a, 2),
             b: figure(s.b, 2),
-            choices,
-            flags,
-        });
-    }
-    rows.sort_by_key(|r| (r.flags.is_empty(), r.exam.clone(), r.id.clone(), r.part));
-    let flagged = rows.iter().filter(|r| !r.flags.is_empty()).count();
+        })
+        .collect();
     Ok(Page {
         nav: Nav::none(),
         rows,
-        exams,
+        exams: stats.exams,
         exam: filter.exam,
         flagged_only,
-        computed,
-        flagged,
+        computed: stats
+            .computed_at
+            .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
+            .unwrap_or_default(),
+        flagged: stats.flagged,
     })
 }
 
 /// Runs a calibration now (it also runs periodically) and shows the result.
 async fn recalibrate(State(state): State<AppState>, _author: Author) -> Result<Response, WebError> {
-    let summary = state.engine().calibrate(OffsetDateTime::now_utc()).await?;
+    let summary = state.engine.calibrate(OffsetDateTime::now_utc()).await?;
     let per_exam: BTreeMap<String, usize> = summary
         .exams
         .iter()

@@ -65,7 +65,7 @@ async fn plan(
     Query(form): Query<PlanForm>,
 ) -> Result<Response, WebError> {
     let today = OffsetDateTime::now_utc().date();
-    let exams = &state.content.exams;
+    let exams = &state.content().exams;
     let submitted = form != PlanForm::default();
     let choices = exams
         .iter()
@@ -80,7 +80,7 @@ async fn plan(
         match PlanRequest::parse(&form, exams, today) {
             Ok(request) => {
                 let plan = advise(&request, exams).ok_or_else(|| {
-                    WebError::Internal(format!(
+                    getmycert_engine::EngineError::Internal(format!(
                         "the catalog lacks an exam of the route to {}",
                         request.target
                     ))

@@ -11,36 +11,20 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::Deserialize;
 
 use getmycert_content::markdown::to_html;
 use getmycert_core::scoring::{Response as Answer, is_correct};
-use getmycert_core::{ExamCode, ItemStatus, Part, PartKind, Question, QuestionId, QuestionType};
-use getmycert_store::{QuestionFilter, StoreError};
+use getmycert_core::{ItemStatus, Part, PartKind, Question, QuestionId, QuestionType};
+use getmycert_engine::questions::browse::BrowseQuery;
 
+use crate::form::{self, Fields};
 use crate::views::Nav;
 use crate::{AppState, WebError};
-
-/// Items per listing page.
-const PAGE_SIZE: u32 = 25;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/questions", get(list))
         .route("/questions/{id}", get(show).post(answer))
-}
-
-/// The filter form as typed.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct FilterForm {
-    exam: String,
-    task: String,
-    tag: String,
-    #[serde(rename = "type")]
-    kind: String,
-    q: String,
-    page: String,
 }
 
 struct Choice {
@@ -82,10 +66,6 @@ impl ListPage {
     }
 }
 
-fn kind_label(kind: QuestionType) -> &'static str {
-    kind.label()
-}
-
 /// Plain text for a listing: Markdown marks dropped, cut at about `max` characters.
 fn excerpt(markdown: &str, max: usize) -> String {
     let plain: String = markdown
@@ -103,130 +83,36 @@ fn excerpt(markdown: &str, max: usize) -> String {
     )
 }
 
+/// The listing's link to `page` with the same filter.
+fn page_link(query: &BrowseQuery, page: u32) -> String {
+    let mut link = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in [
+        ("exam", &query.exam),
+        ("task", &query.task),
+        ("tag", &query.tag),
+        ("type", &query.kind),
+        ("q", &query.q),
+    ] {
+        if !value.trim().is_empty() {
+            link.append_pair(key, value.trim());
+        }
+    }
+    link.append_pair("page", &page.to_string());
+    format!("/questions?{}", link.finish())
+}
+
 async fn list(
     State(state): State<AppState>,
-    Query(form): Query<FilterForm>,
+    Query(query): Query<BrowseQuery>,
 ) -> Result<Response, WebError> {
-    let content = &state.content;
-    let mut errors = BTreeMap::new();
-    let mut filter = QuestionFilter {
-        limit: PAGE_SIZE,
-        ..Default::default()
-    };
-    let exam = match form.exam.trim() {
-        "" => None,
-        raw => match ExamCode::parse(raw).ok().and_then(|c| content.exam(&c)) {
-            Some(exam) => Some(exam),
-            None => {
-                errors.insert(
-                    "exam",
-                    format!("There is no exam `{raw}`; choose one from the list."),
-                );
-                None
-            }
-        },
-    };
-    filter.exam = exam.map(|e| e.code.to_string());
-    if let Some(exam) = exam {
-        match form.task.trim() {
-            "" => {}
-            raw => {
-                let parsed = match raw.split_once('.') {
-                    Some((d, t)) => d.parse::<u8>().ok().zip(t.parse::<u8>().ok().map(Some)),
-                    None => raw.parse::<u8>().ok().map(|d| (d, None)),
-                };
-                let valid = parsed.filter(|(d, t)| {
-                    exam.domains.iter().any(|dom| {
-                        dom.number == *d
-                            && t.is_none_or(|t| t >= 1 && usize::from(t) <= dom.tasks.len())
-                    })
-                });
-                match valid {
-                    Some((d, t)) => {
-                        filter.domain = Some(d);
-                        filter.task = t;
-                    }
-                    None => {
-                        errors.insert(
-                            "task",
-                            format!("{} has no domain or task `{raw}`.", exam.code),
-                        );
-                    }
-                }
-            }
-        }
-    } else if !form.task.trim().is_empty() && !errors.contains_key("exam") {
-        errors.insert(
-            "task",
-            "Choose an exam to filter by domain or task.".to_string(),
-        );
-    }
-    let tags = getmycert_content::items::check::all_tags(&content.questions);
-    match form.tag.trim() {
-        "" => {}
-        tag if tags.contains(tag) => filter.tag = Some(tag.to_owned()),
-        tag => {
-            errors.insert("tag", format!("No question has the tag `{tag}`."));
-        }
-    }
-    match form.kind.trim() {
-        "" => {}
-        kind if QuestionType::ALL.iter().any(|k| k.as_str() == kind) => {
-            filter.kind = Some(kind.to_owned())
-        }
-        kind => {
-            errors.insert("type", format!("`{kind}` is not a question type."));
-        }
-    }
-    let q = form.q.trim();
-    if q.chars().count() > 200 {
-        errors.insert("q", "Search for at most 200 characters.".to_string());
-    } else if !q.is_empty() {
-        filter.text = Some(q.to_owned());
-    }
-    let page = match form.page.trim() {
-        "" => 1,
-        raw => match raw.parse::<u32>() {
-            Ok(n) if n >= 1 => n,
-            _ => {
-                errors.insert("page", format!("`{raw}` is not a page number."));
-                1
-            }
-        },
-    };
-    filter.offset = (page - 1).saturating_mul(PAGE_SIZE);
-
-    let (total, items) = if errors.is_empty() {
-        let found = state
-            .store
-            .list_questions(&filter)
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?;
-        (found.total, found.items)
-    } else {
-        (0, Vec::new())
-    };
-    let pages = ((total as f64) / f64::from(PAGE_SIZE)).ceil() as u32;
-    let link = |page: u32| -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        for (key, value) in [
-            ("exam", &form.exam),
-            ("task", &form.task),
-            ("tag", &form.tag),
-            ("type", &form.kind),
-            ("q", &form.q),
-        ] {
-            if !value.trim().is_empty() {
-                query.append_pair(key, value.trim());
-            }
-        }
-        query.append_pair("page", &page.to_string());
-        format!("/questions?{}", query.finish())
-    };
+    let found = state.engine.browse(&query).await?;
+    let exam = found.exam.as_ref().and_then(|c| state.content().exam(c));
+    let filter = &found.filter;
     let page_view = ListPage {
         nav: Nav::at("/questions"),
-        form_q: form.q.clone(),
-        exams: content
+        form_q: query.q.clone(),
+        exams: state
+            .content()
             .exams
             .iter()
             .map(|e| Choice {
@@ -247,7 +133,7 @@ async fn list(
                         };
                         std::iter::once(domain).chain(d.numbered_tasks().map(|(label, text)| {
                             Choice {
-                                selected: form.task.trim() == label,
+                                selected: query.task.trim() == label,
                                 label: format!("  {label} {text}"),
                                 value: label,
                             }
@@ -256,7 +142,8 @@ async fn list(
                     .collect()
             })
             .unwrap_or_default(),
-        tags: tags
+        tags: found
+            .tags
             .iter()
             .map(|t| Choice {
                 value: t.clone(),
@@ -269,19 +156,19 @@ async fn list(
             .map(|kind| Choice {
                 value: kind.as_str().to_owned(),
                 label: kind.label().to_owned(),
-                selected: filter.kind.as_deref() == Some(kind.as_str()),
+                selected: filter.kind == Some(*kind),
             })
             .collect(),
-        errors,
-        total,
-        items: items
-            .into_iter()
+        total: found.total,
+        items: found
+            .items
+            .iter()
             .map(|stored| {
-                let q = stored.question;
+                let q = &stored.question;
                 ListItem {
                     id: q.id.to_string(),
                     lead: excerpt(q.lead(), 220),
-                    kind: kind_label(q.kind),
+                    kind: q.kind.label(),
                     difficulty: q.difficulty.as_str(),
                     tasks: q
                         .mappings
@@ -292,23 +179,21 @@ async fn list(
                 }
             })
             .collect(),
-        page,
-        pages,
-        prev_href: if page > 1 {
-            link(page - 1)
-        } else {
-            String::new()
+        page: found.page,
+        pages: found.pages,
+        prev_href: match found.page {
+            1 => String::new(),
+            p => page_link(&query, p - 1),
         },
-        next_href: if page < pages {
-            link(page + 1)
-        } else {
-            String::new()
+        next_href: match found.page < found.pages {
+            true => page_link(&query, found.page + 1),
+            false => String::new(),
         },
+        errors: found.errors,
     };
-    let status = if page_view.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+    let status = match page_view.errors.is_empty() {
+        true => StatusCode::OK,
+        false => StatusCode::UNPROCESSABLE_ENTITY,
     };
     Ok((status, page_view).into_response())
 }
@@ -350,13 +235,7 @@ struct PartView {
 
 impl PartView {
     fn is(&self, kind: &str) -> bool {
-        matches!(
-            (kind, self.kind),
-            ("single", PartKind::Single)
-                | ("multiple", PartKind::Multiple)
-                | ("ordering", PartKind::Ordering)
-                | ("matching", PartKind::Matching)
-        )
+        self.kind.as_str() == kind
     }
 
     fn positions(&self) -> Vec<usize> {
@@ -447,7 +326,7 @@ fn page_for(question: &Question, parts: Vec<PartView>, revealed: bool) -> Questi
     QuestionPage {
         nav: Nav::at("/questions"),
         id: question.id.to_string(),
-        kind: kind_label(question.kind),
+        kind: question.kind.label(),
         difficulty: question.difficulty.as_str(),
         tasks: question
             .mappings
@@ -473,23 +352,11 @@ fn page_for(question: &Question, parts: Vec<PartView>, revealed: bool) -> Questi
     }
 }
 
-/// The item if it may be studied: live or pilot.
-async fn studyable(state: &AppState, raw: &str) -> Result<Question, WebError> {
-    let id = QuestionId::parse(raw).map_err(|_| WebError::NotFound)?;
-    match state.store.question(&id).await {
-        Ok(stored) if matches!(stored.question.status, ItemStatus::Live | ItemStatus::Pilot) => {
-            Ok(stored.question)
-        }
-        Ok(_) | Err(StoreError::NotFound) => Err(WebError::NotFound),
-        Err(e) => Err(WebError::Internal(e.to_string())),
-    }
-}
-
 async fn show(
     State(state): State<AppState>,
     Path(raw): Path<String>,
 ) -> Result<QuestionPage, WebError> {
-    let question = studyable(&state, &raw).await?;
+    let question = state.engine.study_item(&raw).await?;
     let parts = question
         .parts
         .iter()
@@ -499,95 +366,60 @@ async fn show(
     Ok(page_for(&question, parts, false))
 }
 
-/// Reads the posted form into each part's answer; a malformed ordering is an error on that part.
+/// Reads each part's answer from the form (fields `p{n}-…`, as the runner's with a prefix)
+/// and reveals what was right; a malformed answer is an error on its part, and nothing is
+/// stored either way.
 async fn answer(
     State(state): State<AppState>,
     Path(raw): Path<String>,
-    body: String,
+    fields: Fields,
 ) -> Result<Response, WebError> {
-    let question = studyable(&state, &raw).await?;
-    let fields: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
-        .into_owned()
-        .collect();
-    let values = |name: &str| -> Vec<&str> {
-        fields
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    };
+    let question = state.engine.study_item(&raw).await?;
     let mut any_error = false;
     let mut parts = Vec::new();
     for (i, part) in question.parts.iter().enumerate() {
         let number = i + 1;
         let mut view = part_view(&question.id, number, part);
-        let letter = |v: &str| {
-            v.chars()
-                .next()
-                .filter(|c| v.len() == 1 && part.options.iter().any(|o| o.id == *c))
+        // Steps are named by their display index (`s1`, `s2`, …), so the page never spells
+        // out the key.
+        let step_ids: Vec<char> = view.options.iter().map(|o| o.id).collect();
+        let step = |token: &str| {
+            let index: usize = token.strip_prefix('s')?.parse().ok()?;
+            step_ids.get(index.checked_sub(1)?).copied()
         };
-        let response = match part.kind {
-            PartKind::Single | PartKind::Multiple => {
-                let selected: Vec<char> = values(&format!("p{number}"))
-                    .into_iter()
-                    .filter_map(letter)
-                    .collect();
+        let response = match form::answer(&fields, &format!("p{number}-"), step) {
+            Ok(response) => response,
+            Err(message) => {
+                view.error = message;
+                any_error = true;
+                None
+            }
+        };
+        match &response {
+            Some(Answer::Selected { selected }) => {
                 for o in &mut view.options {
                     o.chosen = selected.contains(&o.id);
                 }
-                if part.kind == PartKind::Multiple
-                    && !selected.is_empty()
-                    && selected.len() != part.select()
-                {
+                if part.kind == PartKind::Multiple && selected.len() != part.select() {
                     view.error = format!(
                         "You chose {} option(s); the question asks for {}.",
                         selected.len(),
                         part.select()
                     );
                 }
-                (!selected.is_empty()).then_some(Answer::Selected { selected })
             }
-            PartKind::Ordering => {
-                let mut placed: Vec<(usize, char)> = Vec::new();
-                // Steps are named by their display index, so the page never spells out the key.
-                for (index, o) in view.options.iter_mut().enumerate() {
-                    let raw = values(&format!("p{number}-s{}", index + 1))
-                        .first()
-                        .copied()
-                        .unwrap_or("");
-                    if let Ok(position) = raw.parse::<usize>() {
-                        o.position = position;
-                        placed.push((position, o.id));
-                    }
-                }
-                placed.sort_unstable();
-                let distinct = placed.windows(2).all(|w| w[0].0 != w[1].0);
-                if placed.is_empty() {
-                    None
-                } else if placed.len() != part.options.len() || !distinct {
-                    view.error = "Give every step a different position.".into();
-                    any_error = true;
-                    None
-                } else {
-                    Some(Answer::Order {
-                        order: placed.into_iter().map(|(_, id)| id).collect(),
-                    })
+            Some(Answer::Order { order }) => {
+                for o in &mut view.options {
+                    o.position = order.iter().position(|id| *id == o.id).map_or(0, |p| p + 1);
                 }
             }
-            PartKind::Matching => {
-                let mut matches = BTreeMap::new();
+            Some(Answer::Matches { matches }) => {
                 for p in &mut view.prompts {
-                    if let Some(c) = values(&format!("p{number}-{}", p.id))
-                        .first()
-                        .and_then(|v| letter(v))
-                    {
-                        p.chosen = c;
-                        matches.insert(p.id, c);
-                    }
+                    p.chosen = matches.get(&p.id).copied().unwrap_or(' ');
                 }
-                (!matches.is_empty()).then_some(Answer::Matches { matches })
             }
-        };
+            None => {}
+        }
         view.answered = response.is_some();
         view.correct = is_correct(part, response.as_ref());
         parts.push(view);

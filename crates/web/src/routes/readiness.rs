@@ -1,9 +1,9 @@
 //! Readiness as pages show it (the exam page in full, the home page in one line).
 
 use getmycert_core::readiness::Readiness;
+use getmycert_engine::readiness::ReadinessView;
 
 use crate::AppState;
-use crate::engine::EngineError;
 
 /// One domain's line.
 pub(super) struct DomainShown {
@@ -39,15 +39,10 @@ fn percent(p: f64) -> String {
     }
 }
 
-/// `owner`'s readiness for `code`.
-pub(super) async fn shown(
-    state: &AppState,
-    owner: &str,
-    code: &str,
-) -> Result<ReadinessShown, EngineError> {
-    let view = state.engine().readiness(owner, code).await?;
+/// A readiness view in words and figures.
+pub(super) fn shown(state: &AppState, view: ReadinessView) -> ReadinessShown {
     let exam = state
-        .content
+        .content()
         .exams
         .iter()
         .find(|e| e.code.as_str() == view.exam);
@@ -91,5 +86,5 @@ pub(super) async fn shown(
                 .collect();
         }
     }
-    Ok(shown)
+    shown
 }

@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use time::OffsetDateTime;
 
-use crate::engine::{DueCount, EngineError};
+use getmycert_engine::{DueCount, EngineError};
+
+use crate::form::Fields;
 use crate::identity::Identity;
 use crate::views::Nav;
 use crate::{AppState, WebError};
@@ -43,19 +45,12 @@ fn until(now: OffsetDateTime, at: Option<OffsetDateTime>) -> String {
     }
 }
 
-/// The queues with cards, for pages that show them.
-pub(super) async fn queues(
-    state: &AppState,
-    owner: &str,
-    now: OffsetDateTime,
-) -> Result<Vec<QueueRow>, EngineError> {
-    let due: Vec<DueCount> = state.engine().due(owner, now).await?;
-    Ok(due
-        .into_iter()
-        .filter(|d| d.cards > 0)
-        .map(|d| QueueRow {
+impl QueueRow {
+    /// One exam's queue as shown at `now`.
+    pub(super) fn of(state: &AppState, d: DueCount, now: OffsetDateTime) -> Self {
+        QueueRow {
             name: state
-                .content
+                .content()
                 .exams
                 .iter()
                 .find(|e| e.code.as_str() == d.exam)
@@ -65,8 +60,8 @@ pub(super) async fn queues(
             exam: d.exam,
             due: d.due,
             cards: d.cards,
-        })
-        .collect())
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -86,11 +81,17 @@ async fn render(
     retention_error: String,
     notice: &str,
 ) -> Result<QueuePage, WebError> {
-    let current = state.engine().retention(owner).await?;
+    let now = OffsetDateTime::now_utc();
+    let overview = state.engine.review_overview(owner, now).await?;
     Ok(QueuePage {
         nav: Nav::at("/review"),
-        queues: queues(state, owner, OffsetDateTime::now_utc()).await?,
-        retention: retention.unwrap_or_else(|| format!("{:.0}", current * 100.0)),
+        queues: overview
+            .queues
+            .into_iter()
+            .filter(|d| d.cards > 0)
+            .map(|d| QueueRow::of(state, d, now))
+            .collect(),
+        retention: retention.unwrap_or_else(|| format!("{:.0}", overview.retention * 100.0)),
         retention_error,
         notice: notice.to_owned(),
     })
@@ -118,20 +119,18 @@ async fn page(
 async fn set_retention(
     State(state): State<AppState>,
     Identity(owner): Identity,
-    body: String,
+    fields: Fields,
 ) -> Result<Response, WebError> {
-    let fields: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
-        .into_owned()
-        .collect();
     let raw = fields
-        .iter()
-        .find(|(k, _)| k == "retention")
-        .map(|(_, v)| v.trim().trim_end_matches('%').trim().to_owned())
-        .unwrap_or_default();
+        .text("retention")
+        .trim()
+        .trim_end_matches('%')
+        .trim()
+        .to_owned();
     let error = match raw.parse::<f64>() {
-        Ok(percent) => match state.engine().set_retention(&owner, percent / 100.0).await {
+        Ok(percent) => match state.engine.set_retention(&owner, percent / 100.0).await {
             Ok(()) => return Ok(Redirect::to("/review?saved=1").into_response()),
-            Err(EngineError::Invalid(_)) => {
+            Err(EngineError::Invalid { .. }) => {
                 format!("Enter a whole percentage from 70 to 99, not {raw}.")
             }
             Err(other) => return Err(other.into()),

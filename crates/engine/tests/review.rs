@@ -8,10 +8,10 @@ use std::sync::Arc;
 use getmycert_content::testing::repository_content;
 use getmycert_content::{Content, ContentSource};
 use getmycert_core::scoring::Response;
-use getmycert_store::Store;
+use getmycert_core::{Mode, PartKind};
+use getmycert_engine::{Engine, EngineError, ServedItem, StartRequest};
+use getmycert_store::prelude::*;
 use getmycert_store::testing::TestDatabase;
-use getmycert_web::engine::attempts::ServedItem;
-use getmycert_web::engine::{Engine, EngineError, StartRequest};
 use time::{Duration, OffsetDateTime};
 
 /// One test per backend for each `async fn(Arc<dyn Store>)`; PostgreSQL's is skipped outside CI
@@ -42,14 +42,14 @@ fn first_answer(item: &ServedItem) -> Response {
         .filter_map(|o| o.id.chars().next())
         .collect();
     match item.kind {
-        "single" => Response::Selected {
+        PartKind::Single => Response::Selected {
             selected: vec![letters[0]],
         },
-        "multiple" => Response::Selected {
+        PartKind::Multiple => Response::Selected {
             selected: letters[..item.select.expect("select")].to_vec(),
         },
-        "ordering" => Response::Order { order: letters },
-        "matching" => Response::Matches {
+        PartKind::Ordering => Response::Order { order: letters },
+        PartKind::Matching => Response::Matches {
             matches: item
                 .prompts
                 .iter()
@@ -57,14 +57,13 @@ fn first_answer(item: &ServedItem) -> Response {
                 .map(|p| (p.id.parse().expect("prompt number"), 'A'))
                 .collect(),
         },
-        other => panic!("unexpected type {other}"),
     }
 }
 
-/// Answers every item of an attempt a minute apart, showing feedback after each; returns
+/// Answers every item of an attempt a minute apart, revealing feedback after each; returns
 /// whether each question was answered right (all its parts).
 async fn answer_all(
-    engine: &Engine<'_>,
+    engine: &Engine,
     owner: &str,
     id: &str,
     total: usize,
@@ -78,34 +77,28 @@ async fn answer_all(
             .respond(owner, id, n, Some(first_answer(&item)), None, at)
             .await
             .expect("saved");
-        let reviewed = engine.feedback(owner, id, n, at).await.expect("feedback");
+        let reviewed = engine.reveal(owner, id, n, at).await.expect("feedback");
         *right.entry(reviewed.id.clone()).or_insert(true) &= reviewed.correct;
     }
     right
 }
 
-/// The repository's bank, synced into `store`.
-async fn bank_in(store: &Arc<dyn Store>) -> Content {
+/// The engine over `store` with the repository's bank synced into it.
+async fn engine_over(store: &Arc<dyn Store>) -> Engine {
     let content = Content::load(&ContentSource::Dir(repository_content())).expect("content");
-    store.sync_exams(&content.exams).await.expect("exams");
-    store
-        .sync_questions(&content.questions)
-        .await
-        .expect("questions");
-    content
+    let engine = Engine::new(store.clone(), Arc::new(content));
+    engine.sync_content().await.expect("synced");
+    engine
 }
 
 async fn run(store: Arc<dyn Store>) {
-    let content = bank_in(&store).await;
-    let engine = Engine::new(store.as_ref(), &content);
+    let engine = engine_over(&store).await;
     let owner = "g-learner";
     let t0 = OffsetDateTime::now_utc();
     let request = StartRequest {
-        exam: "MLS-C01".into(),
-        mode: "practice".into(),
         seed: Some(5),
         count: Some(12),
-        ..Default::default()
+        ..StartRequest::new("MLS-C01", Mode::Practice)
     };
     let view = engine.start(owner, &request, t0).await.expect("practice");
     let right = answer_all(&engine, owner, &view.id, view.total, t0).await;
@@ -119,9 +112,9 @@ async fn run(store: Arc<dyn Store>) {
         "always choosing the first option gets some right and some wrong: {right:?}"
     );
 
-    // Showing feedback again grades nothing twice.
+    // Revealing feedback again grades nothing twice.
     let again = engine
-        .feedback(owner, &view.id, 1, t0 + Duration::minutes(30))
+        .reveal(owner, &view.id, 1, t0 + Duration::minutes(30))
         .await
         .expect("feedback again");
     let card = store
@@ -131,6 +124,7 @@ async fn run(store: Arc<dyn Store>) {
         .expect("exists");
     assert_eq!(card.reps, 1, "one grading per attempt item: {card:?}");
 
+    let engine = &engine;
     let queue = |at| async move {
         engine
             .due(owner, at)
@@ -148,14 +142,14 @@ async fn run(store: Arc<dyn Store>) {
         .start(
             owner,
             &StartRequest {
-                mode: "review".into(),
+                mode: Mode::Review,
                 ..request.clone()
             },
             t0 + Duration::hours(1),
         )
         .await;
     assert!(
-        matches!(&nothing, Err(EngineError::Invalid(m)) if m.contains("nothing is due")),
+        matches!(&nothing, Err(EngineError::Invalid { message, .. }) if message.contains("nothing is due")),
         "{nothing:?}"
     );
 
@@ -167,7 +161,7 @@ async fn run(store: Arc<dyn Store>) {
         .start(
             owner,
             &StartRequest {
-                mode: "review".into(),
+                mode: Mode::Review,
                 count: Some(100),
                 ..request.clone()
             },
@@ -175,7 +169,7 @@ async fn run(store: Arc<dyn Store>) {
         )
         .await
         .expect("review set");
-    let reviewed = answer_all(&engine, owner, &review.id, review.total, later).await;
+    let reviewed = answer_all(engine, owner, &review.id, review.total, later).await;
     assert_eq!(
         reviewed.keys().cloned().collect::<BTreeSet<_>>(),
         wrong,
@@ -185,7 +179,7 @@ async fn run(store: Arc<dyn Store>) {
         let card = store.card(owner, id).await.expect("card").expect("exists");
         let lapses = 1 + i32::from(!ok);
         assert_eq!((card.reps, card.lapses), (2, lapses), "{id}: {card:?}");
-        assert!(card.due_at > later.unix_timestamp());
+        assert!(card.due_at > later);
     }
     assert_eq!(queue(later).await.due, 0, "reviewing cleared the queue");
     assert_eq!(
@@ -200,14 +194,11 @@ async fn run(store: Arc<dyn Store>) {
 async fn calibrated(store: Arc<dyn Store>) {
     use rand::{Rng, SeedableRng};
 
-    let content = bank_in(&store).await;
-    let engine = Engine::new(store.as_ref(), &content);
+    let engine = engine_over(&store).await;
     let t0 = OffsetDateTime::now_utc();
     let request = StartRequest {
-        exam: "AIF-C01".into(),
-        mode: "exam".into(),
         seed: Some(3),
-        ..Default::default()
+        ..StartRequest::new("AIF-C01", Mode::Exam)
     };
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
     let mut last = String::new();
@@ -218,7 +209,7 @@ async fn calibrated(store: Arc<dyn Store>) {
             let item = engine.item(&owner, &view.id, n).await.expect("item");
             let mut answer = first_answer(&item);
             if let Response::Selected { selected } = &mut answer
-                && item.kind == "single"
+                && item.kind == PartKind::Single
             {
                 selected[0] = item.options[rng.random_range(0..item.options.len())]
                     .id
@@ -271,17 +262,14 @@ async fn calibrated(store: Arc<dyn Store>) {
 /// An adaptive drill grows one item at a time within its domains, never repeats an item, and
 /// stops at its precision target or its cap; exposure is counted.
 async fn drill(store: Arc<dyn Store>) {
-    let content = bank_in(&store).await;
-    let engine = Engine::new(store.as_ref(), &content);
+    let engine = engine_over(&store).await;
     let owner = "g-driller";
     let t0 = OffsetDateTime::now_utc();
     let request = StartRequest {
-        exam: "MLS-C01".into(),
-        mode: "drill".into(),
         domains: vec![3],
         count: Some(12),
         seed: Some(8),
-        ..Default::default()
+        ..StartRequest::new("MLS-C01", Mode::Drill)
     };
     let bad = engine
         .start(
@@ -293,7 +281,7 @@ async fn drill(store: Arc<dyn Store>) {
             t0,
         )
         .await;
-    assert!(matches!(bad, Err(EngineError::Invalid(_))), "{bad:?}");
+    assert!(matches!(bad, Err(EngineError::Invalid { .. })), "{bad:?}");
     let view = engine.start(owner, &request, t0).await.expect("drill");
     assert_eq!(view.total, 1, "a drill starts with one item");
     let mut ids = BTreeSet::new();
@@ -305,7 +293,7 @@ async fn drill(store: Arc<dyn Store>) {
             .respond(owner, &view.id, n, Some(first_answer(&item)), None, at)
             .await
             .expect("saved");
-        let reviewed = engine.feedback(owner, &view.id, n, at).await.expect("fb");
+        let reviewed = engine.reveal(owner, &view.id, n, at).await.expect("fb");
         assert_eq!(reviewed.domain, 3, "only the chosen domain");
         assert!(
             ids.insert(reviewed.id.clone()),
@@ -343,11 +331,19 @@ async fn drill(store: Arc<dyn Store>) {
 /// A learner with 400 or more graded answers gets their own FSRS parameters; others keep the
 /// defaults.
 async fn own_parameters(store: Arc<dyn Store>) {
+    use getmycert_core::review::Grade;
     use getmycert_store::{CardReview, CardRow};
 
-    let content = bank_in(&store).await;
-    let engine = Engine::new(store.as_ref(), &content);
-    let grades = ["good", "good", "again", "good", "hard", "easy"];
+    let engine = engine_over(&store).await;
+    let grades = [
+        Grade::Good,
+        Grade::Good,
+        Grade::Again,
+        Grade::Good,
+        Grade::Hard,
+        Grade::Easy,
+    ];
+    let start = OffsetDateTime::from_unix_timestamp(1_700_000_000).expect("time");
     for (owner, cards) in [("g-keen", 80), ("g-new", 10)] {
         for card in 0..cards {
             for (i, grade) in grades.iter().enumerate() {
@@ -357,8 +353,8 @@ async fn own_parameters(store: Arc<dyn Store>) {
                     n: 1,
                     owner: owner.into(),
                     question_id: format!("q-{card}"),
-                    grade: (*grade).into(),
-                    reviewed_at: 1_700_000_000 + day * 86_400,
+                    grade: *grade,
+                    reviewed_at: start + Duration::days(day),
                     elapsed_days: if i == 0 {
                         0
                     } else {
@@ -370,12 +366,15 @@ async fn own_parameters(store: Arc<dyn Store>) {
                     question_id: review.question_id.clone(),
                     stability: 1.0,
                     difficulty: 5.0,
-                    due_at: review.reviewed_at + 86_400,
+                    due_at: review.reviewed_at + Duration::days(1),
                     last_review_at: review.reviewed_at,
                     reps: i as i32 + 1,
                     lapses: 0,
                 };
-                store.record_review(&review, &state).await.expect("logged");
+                store
+                    .record_reviews(&[(review, state)])
+                    .await
+                    .expect("logged");
             }
         }
     }
@@ -431,20 +430,18 @@ async fn promotion(store: Arc<dyn Store>) {
         .sync_questions(&content.questions)
         .await
         .expect("questions");
-    let engine = Engine::new(store.as_ref(), &content);
+    let engine = Engine::new(store.clone(), Arc::new(content));
     let request = StartRequest {
-        exam: "AIF-C01".into(),
-        mode: "practice".into(),
         tasks: vec![format!("{domain}.{task}")],
         count: Some(members.len()),
         seed: Some(1),
-        ..Default::default()
+        ..StartRequest::new("AIF-C01", Mode::Practice)
     };
     let t0 = OffsetDateTime::now_utc();
     assert!(
         matches!(
             engine.start("g-a", &request, t0).await,
-            Err(EngineError::Invalid(_))
+            Err(EngineError::Invalid { .. })
         ),
         "a pilot is not drawn for practice"
     );
@@ -459,7 +456,7 @@ async fn promotion(store: Arc<dyn Store>) {
             a: Some(1.2),
             b: Some(0.1),
             analysis: "{}".into(),
-            computed_at: t0.unix_timestamp(),
+            computed_at: t0,
             ready_for_live: true,
         }])
         .await
@@ -481,7 +478,7 @@ async fn promotion(store: Arc<dyn Store>) {
             )
             .await
             .expect("saved");
-        served.push(engine.feedback("g-b", &set.id, n, t0).await.expect("fb").id);
+        served.push(engine.reveal("g-b", &set.id, n, t0).await.expect("fb").id);
     }
     assert!(
         served.contains(&pilot_id),

@@ -11,8 +11,6 @@
 //! - Exposure: every served item is counted per exam; from 20 drills on, items already served
 //!   in 30% of drills are closed.
 
-use std::collections::HashMap;
-
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -24,10 +22,11 @@ use getmycert_core::draw::{Candidate, Slot};
 use getmycert_core::irt::ItemParams;
 use getmycert_core::readiness::Readiness;
 use getmycert_core::scoring::is_correct;
-use getmycert_core::{Exam, ItemStatus, Question, QuestionId};
+use getmycert_core::{Exam, FormItem, ItemStatus, QuestionId};
 use getmycert_store::{AttemptRow, ResponseRow};
 
-use super::attempts::{Engine, EngineError, FormItem, saved_response, to_original};
+use crate::questions::Bank;
+use crate::{Engine, EngineError, form};
 
 /// How many of the weakest domains a drill works on when none is chosen.
 const WEAKEST: usize = 2;
@@ -42,7 +41,8 @@ pub struct DrillSettings {
 }
 
 /// Where a drill stands, for pages and the API.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DrillState {
     /// Current ability estimate (EAP) and its posterior SD.
     pub theta: f64,
@@ -60,37 +60,37 @@ struct Offer {
     params: ItemParams,
 }
 
-impl Engine<'_> {
+impl Engine {
     /// The items a drill of `exam` may serve in `domains`.
     async fn drill_pool(
         &self,
         exam: &Exam,
-        (candidates, questions): (Vec<Candidate>, HashMap<QuestionId, Question>),
+        bank: &Bank,
         domains: &[u8],
-    ) -> Result<(Vec<Offer>, HashMap<QuestionId, Question>), EngineError> {
+    ) -> Result<Vec<Offer>, EngineError> {
         let parameters = self.parameters(exam).await?;
-        let offers = candidates
-            .into_iter()
+        Ok(bank
+            .candidates
+            .iter()
             .filter(|c| c.status == ItemStatus::Live && c.parts == 1)
             .filter(|c| domains.contains(&c.domain))
             .filter_map(|c| {
-                let params = parameters.of(questions.get(&c.id)?, 0).0;
+                let params = parameters.of(bank.questions.get(&c.id)?, 0).0;
                 Some(Offer {
-                    candidate: c,
+                    candidate: c.clone(),
                     params,
                 })
             })
-            .collect();
-        Ok((offers, questions))
+            .collect())
     }
 
     /// Chooses the domains and the first item of a new drill from `bank` (the exam's draw
     /// candidates, already loaded by the caller).
-    pub(super) async fn start_drill(
+    pub(crate) async fn start_drill(
         &self,
         exam: &Exam,
         owner: &str,
-        bank: (Vec<Candidate>, HashMap<QuestionId, Question>),
+        bank: &Bank,
         chosen: &[u8],
         max_items: usize,
         seed: u64,
@@ -121,17 +121,17 @@ impl Engine<'_> {
             domains,
             start_theta: start_theta(prior, &mut rng),
         };
-        let (offers, _) = self.drill_pool(exam, bank, &settings.domains).await?;
+        let offers = self.drill_pool(exam, bank, &settings.domains).await?;
         let first = self
             .choose(exam, &offers, &[], settings.start_theta, &mut rng)
             .await?
             .ok_or_else(|| {
-                EngineError::Invalid(format!(
+                EngineError::invalid(format!(
                     "{} has no live questions in the chosen domains for a drill",
                     exam.code
                 ))
             })?;
-        self.store
+        self.store()
             .count_drill_exposure(exam.code.as_str(), "")
             .await?;
         Ok((vec![first], settings))
@@ -146,7 +146,7 @@ impl Engine<'_> {
         theta: f64,
         rng: &mut ChaCha8Rng,
     ) -> Result<Option<Slot>, EngineError> {
-        let exposure = self.store.drill_exposure(exam.code.as_str()).await?;
+        let exposure = self.store().drill_exposure(exam.code.as_str()).await?;
         let drills = exposure.get("").copied().unwrap_or(0).max(0) as f64;
         let rates: Vec<f64> = if drills < EXPOSURE_WARMUP as f64 {
             Vec::new()
@@ -182,7 +182,7 @@ impl Engine<'_> {
     }
 
     /// The drill's state from its answers so far.
-    pub(super) async fn drill_state(
+    pub(crate) async fn drill_state(
         &self,
         row: &AttemptRow,
         items: &[FormItem],
@@ -192,17 +192,16 @@ impl Engine<'_> {
             .settings
             .as_deref()
             .map(serde_json::from_str)
-            .transpose()
-            .map_err(|e| EngineError::Corrupt(format!("drill {}: {e}", row.id)))?
-            .ok_or_else(|| EngineError::Corrupt(format!("drill {} has no settings", row.id)))?;
+            .transpose()?
+            .ok_or_else(|| EngineError::Internal(format!("drill {} has no settings", row.id)))?;
         let exam = self.exam(&row.exam_code)?;
         let parameters = self.parameters(exam).await?;
         let mut answers = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let (response, _) = saved_response(saved, i + 1)?;
+            let (response, _) = form::saved_response(saved, i + 1)?;
             let Some(response) = response else { continue };
             let (question, part) = self.revision(item).await?;
-            let correct = is_correct(&part, Some(&to_original(&response, &item.order)));
+            let correct = is_correct(&part, Some(&item.to_original(&response)));
             answers.push((parameters.of(&question, item.part).0, correct));
         }
         let p = progress(&answers, settings.se_target, settings.max_items);
@@ -218,7 +217,7 @@ impl Engine<'_> {
 
     /// After item `n` of a drill is answered: when it is the last one and the drill is not
     /// done, appends the next item.
-    pub(super) async fn drill_step(
+    pub(crate) async fn drill_step(
         &self,
         owner: &str,
         row: &AttemptRow,
@@ -228,14 +227,14 @@ impl Engine<'_> {
         if n != items.len() {
             return Ok(());
         }
-        let saved = self.store.responses(&row.id).await?;
+        let saved = self.store().responses(&row.id).await?;
         let state = self.drill_state(row, items, &saved).await?;
         if state.done {
             return Ok(());
         }
         let exam = self.exam(&row.exam_code)?;
-        let bank = self.candidates(exam, owner).await?;
-        let (offers, questions) = self.drill_pool(exam, bank, &state.domains).await?;
+        let bank = self.bank(exam, owner).await?;
+        let offers = self.drill_pool(exam, &bank, &state.domains).await?;
         let served: Vec<QuestionId> = items.iter().map(|i| i.id.clone()).collect();
         let mut rng = ChaCha8Rng::seed_from_u64(row.seed as u64 ^ (n as u64).wrapping_mul(0x9e37));
         let Some(slot) = self
@@ -244,14 +243,10 @@ impl Engine<'_> {
         else {
             return Ok(());
         };
-        let options = questions
-            .get(&slot.id)
-            .and_then(|q| q.parts.first())
-            .map_or(0, |p| p.options.len());
+        let options = bank.options(&slot.id, 0);
         let mut grown = items.to_vec();
         grown.push(FormItem::from_slot(slot, options, &mut rng));
-        let after =
-            serde_json::to_string(&grown).map_err(|e| EngineError::Corrupt(e.to_string()))?;
+        let after = serde_json::to_string(&grown)?;
         // Lost the race to another request: that one added the item.
         self.store
             .extend_attempt(&row.id, &row.items, &after)

@@ -20,10 +20,12 @@ use time::OffsetDateTime;
 use getmycert_core::analysis::{self, ItemAnalysis, ItemShape, Observation};
 use getmycert_core::irt::{self, ItemParams};
 use getmycert_core::scoring::{Response, is_correct};
-use getmycert_core::{ItemStatus, PartKind, Question, QuestionId};
+use getmycert_core::{ItemStatus, Mode, PartKind, Question, QuestionId};
 use getmycert_store::ItemStatRow;
 
-use super::attempts::{Engine, EngineError, parse_items, to_original};
+use crate::{Engine, EngineError, form};
+
+pub mod stats;
 
 /// Responses an item needs before its 2PL parameters are kept.
 pub const MIN_CALIBRATED: usize = 30;
@@ -35,7 +37,8 @@ const MAX_ITERATIONS: usize = 500;
 const TOLERANCE: f64 = 1e-4;
 
 /// What one exam's calibration found.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExamCalibration {
     pub exam: String,
     /// Identities with at least one first-attempt response.
@@ -54,7 +57,8 @@ pub struct ExamCalibration {
 }
 
 /// What a calibration run did.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalibrationSummary {
     pub exams: Vec<ExamCalibration>,
     pub seconds: f64,
@@ -102,27 +106,24 @@ fn ready(status: ItemStatus, a: &ItemAnalysis, params: Option<ItemParams>) -> bo
         && params.is_some_and(|p| p.a >= PILOT_MIN_A)
 }
 
-impl Engine<'_> {
+impl Engine {
     /// Reads every submitted attempt, analyses and calibrates each exam, and replaces the
     /// stored item statistics. The fitting runs on a blocking thread, off the async workers.
     pub async fn calibrate(&self, now: OffsetDateTime) -> Result<CalibrationSummary, EngineError> {
         let started = Instant::now();
-        let attempts = self.store.submitted_attempts().await?;
+        let attempts = self.store().submitted_attempts().await?;
         let mut saved: HashMap<(String, i32), Option<String>> = HashMap::new();
-        for r in self.store.submitted_responses().await? {
+        for r in self.store().submitted_responses().await? {
             saved.insert((r.attempt_id, r.n), r.response);
         }
         let mut revisions: HashMap<(QuestionId, String), Question> = HashMap::new();
         let mut seen: HashSet<(String, QuestionId, usize)> = HashSet::new();
         let mut exams: BTreeMap<String, ExamData> = BTreeMap::new();
         for row in &attempts {
-            for (i, item) in parse_items(row)?.iter().enumerate() {
+            for (i, item) in form::items(row)?.iter().enumerate() {
                 let response = match saved.get(&(row.id.clone(), i as i32 + 1)) {
-                    Some(Some(json)) => Some(
-                        serde_json::from_str::<Response>(json)
-                            .map_err(|e| EngineError::Corrupt(e.to_string()))?,
-                    ),
-                    _ if row.mode == "exam" => None,
+                    Some(Some(json)) => Some(serde_json::from_str::<Response>(json)?),
+                    _ if row.mode == Mode::Exam => None,
                     _ => continue,
                 };
                 if !seen.insert((row.owner.clone(), item.id.clone(), item.part)) {
@@ -130,14 +131,14 @@ impl Engine<'_> {
                 }
                 let key = (item.id.clone(), item.hash.clone());
                 if !revisions.contains_key(&key) {
-                    let q = self.store.question_revision(&item.id, &item.hash).await?;
+                    let q = self.store().question_revision(&item.id, &item.hash).await?;
                     revisions.insert(key.clone(), q);
                 }
                 let question = &revisions[&key];
                 let Some(part) = question.parts.get(item.part) else {
                     continue;
                 };
-                let original = response.map(|r| to_original(&r, &item.order));
+                let original = response.map(|r| item.to_original(&r));
                 let data = exams.entry(row.exam_code.clone()).or_default();
                 let persons = data.persons.len();
                 let person = *data.persons.entry(row.owner.clone()).or_insert(persons);
@@ -154,15 +155,14 @@ impl Engine<'_> {
             }
         }
         let statuses: HashMap<QuestionId, ItemStatus> = self
-            .content
+            .content()
             .questions
             .iter()
             .map(|q| (q.id.clone(), q.status))
             .collect();
-        let (rows, exams) = tokio::task::spawn_blocking(move || fit_all(exams, &statuses, now))
-            .await
-            .map_err(|e| EngineError::Corrupt(format!("calibration stopped: {e}")))?;
-        self.store.replace_item_stats(&rows).await?;
+        let (rows, exams) =
+            tokio::task::spawn_blocking(move || fit_all(exams, &statuses, now)).await?;
+        self.store().replace_item_stats(&rows).await?;
         Ok(CalibrationSummary {
             exams,
             seconds: started.elapsed().as_secs_f64(),
@@ -220,7 +220,7 @@ fn fit_all(
                 a: params.map(|p| p.a),
                 b: params.map(|p| p.b),
                 analysis: serde_json::to_string(a).unwrap_or_else(|_| "{}".into()),
-                computed_at: now.unix_timestamp(),
+                computed_at: now,
                 ready_for_live: is_ready,
             });
         }

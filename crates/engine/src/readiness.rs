@@ -11,12 +11,14 @@ use serde::Serialize;
 
 use getmycert_core::irt::ItemParams;
 use getmycert_core::readiness::{Answer, BankItem, Estimate, Readiness, Scale, readiness};
+use getmycert_core::review::Grade;
 use getmycert_core::{Difficulty, Exam, ItemStatus, Question};
 
-use super::attempts::{Engine, EngineError};
+use crate::{Engine, EngineError};
 
 /// A candidate's readiness for one exam, as pages and the API show it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReadinessView {
     pub exam: String,
     /// Share of the answers read with calibrated item parameters (the rest are provisional).
@@ -38,13 +40,13 @@ pub fn provisional(difficulty: Difficulty) -> ItemParams {
 }
 
 /// Parameters of item parts and how they were obtained.
-pub(super) struct Parameters {
+pub(crate) struct Parameters {
     calibrated: HashMap<(String, usize), ItemParams>,
 }
 
 impl Parameters {
     /// The parameters of `question`'s `part` and whether they are calibrated.
-    pub(super) fn of(&self, question: &Question, part: usize) -> (ItemParams, bool) {
+    pub(crate) fn of(&self, question: &Question, part: usize) -> (ItemParams, bool) {
         match self.calibrated.get(&(question.id.to_string(), part)) {
             Some(p) => (*p, true),
             None => (provisional(question.difficulty), false),
@@ -52,11 +54,11 @@ impl Parameters {
     }
 }
 
-impl Engine<'_> {
+impl Engine {
     /// The calibrated parameters of `exam`'s items, from the last calibration.
-    pub(super) async fn parameters(&self, exam: &Exam) -> Result<Parameters, EngineError> {
+    pub(crate) async fn parameters(&self, exam: &Exam) -> Result<Parameters, EngineError> {
         let calibrated = self
-            .store
+            .store()
             .item_stats()
             .await?
             .into_iter()
@@ -72,10 +74,10 @@ impl Engine<'_> {
     }
 
     /// The exam's ability ↔ score mapping over its live items.
-    pub(super) fn scale(&self, exam: &Exam, parameters: &Parameters) -> Scale {
+    fn scale(&self, exam: &Exam, parameters: &Parameters) -> Scale {
         let mut bank = Vec::new();
         for q in self
-            .content
+            .content()
             .questions
             .iter()
             .filter(|q| q.status == ItemStatus::Live)
@@ -95,7 +97,7 @@ impl Engine<'_> {
 
     /// The IRT estimate of an attempt's scored answers `(question, part, domain, correct)`,
     /// when every one of them is calibrated; `None` otherwise.
-    pub(super) async fn calibrated_estimate(
+    pub(crate) async fn calibrated_estimate(
         &self,
         exam: &Exam,
         scored: &[(&Question, usize, u8, bool)],
@@ -127,7 +129,7 @@ impl Engine<'_> {
         let exam = self.exam(code)?;
         let parameters = self.parameters(exam).await?;
         let questions: HashMap<&str, &Question> = self
-            .content
+            .content()
             .questions
             .iter()
             .filter(|q| q.mapping_for(&exam.code).is_some())
@@ -135,9 +137,9 @@ impl Engine<'_> {
             .collect();
         // The latest grade of each question: right unless Again.
         let mut latest: BTreeMap<String, bool> = BTreeMap::new();
-        for review in self.store.reviews_of(owner).await? {
+        for review in self.store().reviews_of(owner).await? {
             if questions.contains_key(review.question_id.as_str()) {
-                latest.insert(review.question_id, review.grade != "again");
+                latest.insert(review.question_id, review.grade != Grade::Again);
             }
         }
         let mut calibrated = 0;

@@ -2,8 +2,9 @@
 //! item), and the due queue per exam feeds review sets.
 //!
 //! When an answer is graded:
-//! - practice, missed-question and review sets: when its feedback is first shown (the key is
-//!   then known, so later changes teach nothing), and at submit for answers never checked;
+//! - practice, missed-question, review and drill sets: when its feedback is revealed (the
+//!   runner's answer form, or the API's feedback POST; the key is then known, so later changes
+//!   teach nothing), and at submit for answers never revealed;
 //! - exam simulations: at submit, every answered item.
 //!
 //! A case study is one card: it is graded once all its parts in the attempt are answered,
@@ -16,21 +17,20 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use getmycert_core::review::{Grade, MIN_REVIEWS_FOR_FIT, Memory, fit_parameters, grade, schedule};
-use getmycert_core::{Exam, Question, QuestionId};
+use getmycert_core::{Exam, FormItem, Mode, Question, QuestionId};
 use getmycert_store::{AttemptRow, CardReview, CardRow, ResponseRow};
 
-use super::attempts::{Engine, EngineError, FormItem, Mode};
+use crate::{Engine, EngineError};
 
 /// Desired retention when an identity has not chosen one.
 pub const DEFAULT_RETENTION: f64 = 0.9;
 
-const DAY: i64 = 86_400;
-
 /// The review queue of one exam for one identity.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueCount {
     /// Exam code.
     pub exam: String,
@@ -41,6 +41,20 @@ pub struct DueCount {
     /// When the next card not yet due falls due (RFC 3339), if any.
     #[serde(with = "time::serde::rfc3339::option")]
     pub next_due_at: Option<OffsetDateTime>,
+}
+
+/// A learner's review queues and the retention they are scheduled for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewQueue {
+    /// Per exam, in catalog order.
+    #[serde(rename = "exams")]
+    pub queues: Vec<DueCount>,
+    /// Cards due now over all exams (an item mapped to two exams counts once per exam).
+    pub due: usize,
+    /// The probability of recall reviews are scheduled for (0.70–0.99).
+    #[serde(rename = "desired_retention")]
+    pub retention: f64,
 }
 
 /// An answer's grade inputs, summed over a question's parts in one attempt.
@@ -90,20 +104,21 @@ fn next_card(
     parameters: &[f32],
     now: OffsetDateTime,
 ) -> Result<(CardReview, CardRow), EngineError> {
-    let at = now.unix_timestamp();
-    let elapsed_days = previous.map_or(0, |c| ((at - c.last_review_at).max(0) / DAY) as u32);
+    // Cards keep whole seconds.
+    let at = now.replace_nanosecond(0).unwrap_or(now);
+    let elapsed_days = previous.map_or(0, |c| (at - c.last_review_at).whole_days().max(0) as u32);
     let memory = previous.map(|c| Memory {
         stability: c.stability as f32,
         difficulty: c.difficulty as f32,
     });
     let next = schedule(memory, g, elapsed_days, retention, parameters)
-        .map_err(|e| EngineError::Corrupt(e.to_string()))?;
+        .map_err(|e| EngineError::Internal(e.to_string()))?;
     let card = CardRow {
         owner: row.owner.clone(),
         question_id: id.to_string(),
         stability: f64::from(next.memory.stability),
         difficulty: f64::from(next.memory.difficulty),
-        due_at: at + i64::from(next.interval_days) * DAY,
+        due_at: at + Duration::days(i64::from(next.interval_days)),
         last_review_at: at,
         reps: previous.map_or(0, |c| c.reps) + 1,
         lapses: previous.map_or(0, |c| c.lapses) + i32::from(g == Grade::Again),
@@ -113,18 +128,18 @@ fn next_card(
         n: n as i32,
         owner: row.owner.clone(),
         question_id: id.to_string(),
-        grade: format!("{g:?}").to_lowercase(),
+        grade: g,
         reviewed_at: at,
         elapsed_days: elapsed_days as i32,
     };
     Ok((review, card))
 }
 
-impl Engine<'_> {
+impl Engine {
     /// The identity's desired retention (0.70–0.99).
     pub async fn retention(&self, owner: &str) -> Result<f64, EngineError> {
         Ok(self
-            .store
+            .store()
             .desired_retention(owner)
             .await?
             .unwrap_or(DEFAULT_RETENTION))
@@ -133,16 +148,16 @@ impl Engine<'_> {
     /// Sets the desired retention; outside 0.70–0.99 is refused with the reason.
     pub async fn set_retention(&self, owner: &str, retention: f64) -> Result<(), EngineError> {
         if !(0.7..=0.99).contains(&retention) {
-            return Err(EngineError::Invalid(format!(
+            return Err(EngineError::invalid(format!(
                 "desired retention must be between 0.70 and 0.99, not {retention}"
             )));
         }
-        Ok(self.store.set_desired_retention(owner, retention).await?)
+        Ok(self.store().set_desired_retention(owner, retention).await?)
     }
 
     /// Grades every question of the attempt whose parts are all answered and known right or
     /// wrong in `outcomes` (item number → correct). Each question is graded once per attempt.
-    pub(super) async fn grade_answers(
+    pub(crate) async fn grade_answers(
         &self,
         row: &AttemptRow,
         items: &[FormItem],
@@ -152,7 +167,7 @@ impl Engine<'_> {
     ) -> Result<(), EngineError> {
         let exam = self.exam(&row.exam_code)?;
         let expected = f64::from(exam.minutes.value) * 60.0 / f64::from(exam.questions.total());
-        let timed = row.mode != "exam";
+        let timed = row.mode != Mode::Exam;
         let seconds = answer_seconds(row, saved);
         let mut questions: BTreeMap<&QuestionId, Option<Answered>> = BTreeMap::new();
         for (i, item) in items.iter().enumerate() {
@@ -178,7 +193,7 @@ impl Engine<'_> {
         let retention = self.retention(&row.owner).await? as f32;
         let parameters = self.own_parameters(&row.owner).await?;
         let cards: HashMap<String, CardRow> = self
-            .store
+            .store()
             .cards_of(&row.owner)
             .await?
             .into_iter()
@@ -202,7 +217,7 @@ impl Engine<'_> {
             )?);
         }
         if !batch.is_empty() {
-            self.store.record_reviews(&batch).await?;
+            self.store().record_reviews(&batch).await?;
         }
         Ok(())
     }
@@ -210,7 +225,7 @@ impl Engine<'_> {
     /// The identity's own FSRS parameters, or none (the defaults).
     async fn own_parameters(&self, owner: &str) -> Result<Vec<f32>, EngineError> {
         Ok(self
-            .store
+            .store()
             .fsrs_parameters(owner)
             .await?
             .and_then(|json| serde_json::from_str(&json).ok())
@@ -222,32 +237,23 @@ impl Engine<'_> {
     pub async fn fit_schedules(&self) -> Result<usize, EngineError> {
         let mut fitted = 0;
         for owner in self
-            .store
+            .store()
             .owners_with_reviews(MIN_REVIEWS_FOR_FIT as i64)
             .await?
         {
             let mut cards: BTreeMap<String, Vec<(Grade, u32)>> = BTreeMap::new();
-            for r in self.store.reviews_of(&owner).await? {
-                let g = match r.grade.as_str() {
-                    "again" => Grade::Again,
-                    "hard" => Grade::Hard,
-                    "easy" => Grade::Easy,
-                    _ => Grade::Good,
-                };
+            for r in self.store().reviews_of(&owner).await? {
                 cards
                     .entry(r.question_id)
                     .or_default()
-                    .push((g, r.elapsed_days.max(0) as u32));
+                    .push((r.grade, r.elapsed_days.max(0) as u32));
             }
             let history: Vec<Vec<(Grade, u32)>> = cards.into_values().collect();
-            let result = tokio::task::spawn_blocking(move || fit_parameters(&history))
-                .await
-                .map_err(|e| EngineError::Corrupt(format!("fitting stopped: {e}")))?;
+            let result = tokio::task::spawn_blocking(move || fit_parameters(&history)).await?;
             match result {
                 Ok(Some(parameters)) => {
-                    let json = serde_json::to_string(&parameters)
-                        .map_err(|e| EngineError::Corrupt(e.to_string()))?;
-                    self.store.set_fsrs_parameters(&owner, &json).await?;
+                    let json = serde_json::to_string(&parameters)?;
+                    self.store().set_fsrs_parameters(&owner, &json).await?;
                     fitted += 1;
                 }
                 Ok(None) => {}
@@ -258,17 +264,30 @@ impl Engine<'_> {
         Ok(fitted)
     }
 
+    /// Every exam's review queue and the desired retention.
+    pub async fn review_overview(
+        &self,
+        owner: &str,
+        now: OffsetDateTime,
+    ) -> Result<ReviewQueue, EngineError> {
+        let queues = self.due(owner, now).await?;
+        Ok(ReviewQueue {
+            due: queues.iter().map(|q| q.due).sum(),
+            retention: self.retention(owner).await?,
+            queues,
+        })
+    }
+
     /// The review queue of every exam in the catalog, in catalog order.
     pub async fn due(
         &self,
         owner: &str,
         now: OffsetDateTime,
     ) -> Result<Vec<DueCount>, EngineError> {
-        let cards = self.store.cards_of(owner).await?;
-        let at = now.unix_timestamp();
+        let cards = self.store().cards_of(owner).await?;
         let questions = self.questions_by_id();
         Ok(self
-            .content
+            .content()
             .exams
             .iter()
             .map(|exam| {
@@ -278,46 +297,27 @@ impl Engine<'_> {
                     .collect();
                 DueCount {
                     exam: exam.code.to_string(),
-                    due: mine.iter().filter(|c| c.due_at <= at).count(),
+                    due: mine.iter().filter(|c| c.due_at <= now).count(),
                     cards: mine.len(),
-                    next_due_at: mine
-                        .iter()
-                        .map(|c| c.due_at)
-                        .filter(|d| *d > at)
-                        .min()
-                        .and_then(|d| OffsetDateTime::from_unix_timestamp(d).ok()),
+                    next_due_at: mine.iter().map(|c| c.due_at).filter(|d| *d > now).min(),
                 }
             })
             .collect())
     }
 
     /// The items of `exam` due now, most overdue first.
-    pub(super) async fn due_items(
+    pub(crate) async fn due_items(
         &self,
         owner: &str,
         exam: &Exam,
         now: OffsetDateTime,
     ) -> Result<Vec<QuestionId>, EngineError> {
-        let at = now.unix_timestamp();
-        let cards = self.store.cards_of(owner).await?;
+        let cards = self.store().cards_of(owner).await?;
         let questions = self.questions_by_id();
         Ok(cards
             .iter()
-            .filter(|c| c.due_at <= at && maps_to(&questions, &c.question_id, exam))
+            .filter(|c| c.due_at <= now && maps_to(&questions, &c.question_id, exam))
             .filter_map(|c| QuestionId::parse(&c.question_id).ok())
             .collect())
-    }
-
-    fn questions_by_id(&self) -> HashMap<&str, &Question> {
-        self.content
-            .questions
-            .iter()
-            .map(|q| (q.id.as_str(), q))
-            .collect()
-    }
-
-    /// Whether an attempt of this mode grades answers as their feedback is shown.
-    pub(super) fn grades_on_feedback(mode: &str) -> bool {
-        mode != Mode::Exam.as_str()
     }
 }

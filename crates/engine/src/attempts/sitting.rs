@@ -1,0 +1,260 @@
+//! During a sitting: items served without keys, answers saved as they are given (a reload or
+//! a crash loses nothing), and, outside simulations, feedback on answered items.
+//!
+//! Revealing feedback grades the item's spaced-repetition card (once per attempt item; a case
+//! study once all its parts are answered): the runner's answer form and the API's feedback
+//! POST reveal; reading feedback again, or saving through the API, does not grade.
+
+use std::collections::BTreeMap;
+
+use time::OffsetDateTime;
+
+use getmycert_core::scoring::{Response, is_correct};
+use getmycert_core::{FormItem, Mode, PartKind};
+
+use super::report::review;
+use super::{AttemptView, ReviewedItem, ServedItem, ServedOption};
+use crate::{Engine, EngineError, form};
+
+/// What the runner page shows for item `n`.
+#[derive(Debug, Clone)]
+pub enum Runner {
+    /// The attempt takes no more answers: the report is next.
+    Closed,
+    Open(Box<OpenItem>),
+}
+
+/// An item of an attempt that still takes answers.
+#[derive(Debug, Clone)]
+pub struct OpenItem {
+    pub attempt: AttemptView,
+    pub item: ServedItem,
+    /// Feedback on the answered item, outside simulations.
+    pub feedback: Option<ReviewedItem>,
+}
+
+fn item_at(items: &[FormItem], n: usize) -> Result<&FormItem, EngineError> {
+    items.get(n.wrapping_sub(1)).ok_or(EngineError::NotFound)
+}
+
+impl Engine {
+    /// Item `n` (1-based) as served: no key, rationale or correctness.
+    pub async fn item(&self, owner: &str, id: &str, n: usize) -> Result<ServedItem, EngineError> {
+        let (_, items) = self.owned(owner, id).await?;
+        let item = item_at(&items, n)?;
+        let (question, part) = self.revision(item).await?;
+        let (response, flagged) = form::saved_response(&self.store().responses(id).await?, n)?;
+        Ok(ServedItem {
+            n,
+            kind: part.kind,
+            stem: part.stem.clone(),
+            options: item
+                .order
+                .iter()
+                .zip(item.display_ids())
+                .map(|(original, display)| ServedOption {
+                    id: display.to_string(),
+                    text: part
+                        .options
+                        .get(*original)
+                        .map(|o| o.text.clone())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            prompts: (part.kind == PartKind::Matching).then(|| {
+                part.prompts
+                    .iter()
+                    .map(|p| ServedOption {
+                        id: p.id.to_string(),
+                        text: p.text.clone(),
+                    })
+                    .collect()
+            }),
+            select: (part.kind == PartKind::Multiple).then(|| part.select()),
+            scenario: question.scenario.clone(),
+            flagged,
+            response,
+        })
+    }
+
+    /// What the runner shows for item `n`: the attempt, the item, and feedback on an answered
+    /// item outside simulations. Reading it writes nothing.
+    pub async fn runner(
+        &self,
+        owner: &str,
+        id: &str,
+        n: usize,
+        now: OffsetDateTime,
+    ) -> Result<Runner, EngineError> {
+        let attempt = self.view(owner, id, now).await?;
+        if attempt.closed() {
+            return Ok(Runner::Closed);
+        }
+        let item = self.item(owner, id, n).await?;
+        let feedback = if attempt.mode.gives_feedback() && item.response.is_some() {
+            Some(self.feedback(owner, id, n).await?)
+        } else {
+            None
+        };
+        Ok(Runner::Open(Box::new(OpenItem {
+            attempt,
+            item,
+            feedback,
+        })))
+    }
+
+    /// Saves a response (and/or the flag) to item `n`. Idempotent; refused once the attempt is
+    /// submitted or past its deadline. A drill answered at its last item grows by one.
+    pub async fn respond(
+        &self,
+        owner: &str,
+        id: &str,
+        n: usize,
+        response: Option<Response>,
+        flagged: Option<bool>,
+        now: OffsetDateTime,
+    ) -> Result<(), EngineError> {
+        let (row, items) = self.owned(owner, id).await?;
+        let item = items.get(n.wrapping_sub(1)).ok_or_else(|| {
+            EngineError::invalid(format!(
+                "item {n} is out of range: this attempt has items 1 to {}",
+                items.len()
+            ))
+        })?;
+        if row.submitted_at.is_some() {
+            return Err(EngineError::Conflict(
+                "the attempt is already submitted".into(),
+            ));
+        }
+        if row.deadline.is_some_and(|d| now >= d) {
+            return Err(EngineError::Conflict(
+                "the time is up: the attempt takes no more answers".into(),
+            ));
+        }
+        let (_, part) = self.revision(item).await?;
+        if let Some(r) = &response {
+            item.validate(&part, r)
+                .map_err(|e| EngineError::invalid(e.to_string()))?;
+        }
+        let saved = self.store().responses(id).await?;
+        let previous = saved.iter().find(|r| r.n as usize == n);
+        let flagged = flagged.unwrap_or(previous.is_some_and(|p| p.flagged));
+        let json = match response {
+            Some(r) => Some(serde_json::to_string(&r)?),
+            None => previous.and_then(|p| p.response.clone()),
+        };
+        let changed = previous
+            .and_then(|p| p.response.as_deref())
+            .is_some_and(|before| json.as_deref() != Some(before));
+        if !self
+            .store()
+            .save_response(id, n as i32, json.as_deref(), flagged, changed, now)
+            .await?
+        {
+            return Err(EngineError::Conflict(
+                "the attempt is already submitted".into(),
+            ));
+        }
+        if row.mode == Mode::Drill && json.is_some() {
+            self.drill_step(owner, &row, &items, n).await?;
+        }
+        Ok(())
+    }
+
+    /// The runner's answer form: saves like [`Engine::respond`], then, outside simulations,
+    /// reveals the item's feedback (grading its card). Returns the attempt as it now stands.
+    pub async fn answer(
+        &self,
+        owner: &str,
+        id: &str,
+        n: usize,
+        response: Option<Response>,
+        flagged: Option<bool>,
+        now: OffsetDateTime,
+    ) -> Result<AttemptView, EngineError> {
+        if response.is_some() || flagged.is_some() {
+            self.respond(owner, id, n, response, flagged, now).await?;
+        }
+        let view = self.view(owner, id, now).await?;
+        let answered = view
+            .items
+            .get(n.wrapping_sub(1))
+            .is_some_and(|i| i.answered);
+        if view.mode.gives_feedback() && answered && !view.submitted {
+            self.grade_revealed(owner, id, n, now).await?;
+        }
+        Ok(view)
+    }
+
+    /// Practice feedback on one answered item: the key, every rationale, the explanation.
+    /// Never for a simulation before it is submitted. Reading it writes nothing.
+    pub async fn feedback(
+        &self,
+        owner: &str,
+        id: &str,
+        n: usize,
+    ) -> Result<ReviewedItem, EngineError> {
+        let (row, items) = self.owned(owner, id).await?;
+        let item = item_at(&items, n)?;
+        if !row.mode.gives_feedback() && row.submitted_at.is_none() {
+            return Err(EngineError::Conflict(
+                "an exam simulation gives no feedback until it is submitted".into(),
+            ));
+        }
+        let saved = self.store().responses(id).await?;
+        let (response, flagged) = form::saved_response(&saved, n)?;
+        if response.is_none() {
+            return Err(EngineError::invalid(
+                "answer the question to see the feedback",
+            ));
+        }
+        let (question, part) = self.revision(item).await?;
+        let original = response.as_ref().map(|r| item.to_original(r));
+        let correct = is_correct(&part, original.as_ref());
+        Ok(review(
+            n, item, &question, &part, response, correct, flagged,
+        ))
+    }
+
+    /// Reveals the feedback on item `n` and grades its card (once per attempt item).
+    pub async fn reveal(
+        &self,
+        owner: &str,
+        id: &str,
+        n: usize,
+        now: OffsetDateTime,
+    ) -> Result<ReviewedItem, EngineError> {
+        let reviewed = self.feedback(owner, id, n).await?;
+        self.grade_revealed(owner, id, n, now).await?;
+        Ok(reviewed)
+    }
+
+    /// Grades the question of item `n` once all its parts in the attempt are answered (a case
+    /// study is one card); an attempt already submitted was graded at submit.
+    async fn grade_revealed(
+        &self,
+        owner: &str,
+        id: &str,
+        n: usize,
+        now: OffsetDateTime,
+    ) -> Result<(), EngineError> {
+        let (row, items) = self.owned(owner, id).await?;
+        if !row.mode.gives_feedback() || row.submitted_at.is_some() {
+            return Ok(());
+        }
+        let item = item_at(&items, n)?;
+        let saved = self.store().responses(id).await?;
+        let mut outcomes = BTreeMap::new();
+        for (i, sibling) in items.iter().enumerate() {
+            if sibling.id != item.id {
+                continue;
+            }
+            if let (Some(r), _) = form::saved_response(&saved, i + 1)? {
+                let (_, part) = self.revision(sibling).await?;
+                outcomes.insert(i + 1, is_correct(&part, Some(&sibling.to_original(&r))));
+            }
+        }
+        self.grade_answers(&row, &items, &saved, &outcomes, now)
+            .await
+    }
+}

@@ -1,0 +1,110 @@
+//! Submitting: every item is scored once from the saved answers, the result is stored, and
+//! every answered question grades its card.
+
+use std::collections::BTreeMap;
+
+use time::OffsetDateTime;
+
+use getmycert_core::scoring::is_correct;
+use getmycert_core::scoring::scaled::{Outcome, summarize};
+use getmycert_core::{FormItem, Mode, Question, QuestionId};
+use getmycert_store::AttemptRow;
+
+use super::report::review;
+use super::{Report, StoredResult};
+use crate::{Engine, EngineError, form};
+
+impl Engine {
+    /// Submits: scores every scored item once, stores the result. Submitting twice is refused.
+    pub async fn submit(
+        &self,
+        owner: &str,
+        id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Report, EngineError> {
+        let (row, items) = self.owned(owner, id).await?;
+        if row.submitted_at.is_some() {
+            return Err(EngineError::Conflict(
+                "the attempt is already submitted".into(),
+            ));
+        }
+        let (report, stored) = self.score(&row, &items, now).await?;
+        if !self
+            .store()
+            .submit_attempt(id, &serde_json::to_string(&stored)?, now)
+            .await?
+        {
+            return Err(EngineError::Conflict(
+                "the attempt is already submitted".into(),
+            ));
+        }
+        let outcomes: BTreeMap<usize, bool> = stored
+            .outcomes
+            .iter()
+            .enumerate()
+            .map(|(i, (_, correct))| (i + 1, *correct))
+            .collect();
+        let saved = self.store().responses(id).await?;
+        self.grade_answers(&row, &items, &saved, &outcomes, now)
+            .await?;
+        Ok(report)
+    }
+
+    /// The report of the saved answers as they stand at `ended`, and what submit stores.
+    pub(super) async fn score(
+        &self,
+        row: &AttemptRow,
+        items: &[FormItem],
+        ended: OffsetDateTime,
+    ) -> Result<(Report, StoredResult), EngineError> {
+        let exam = self.exam(&row.exam_code)?;
+        let saved = self.store().responses(&row.id).await?;
+        let mut reviewed = Vec::with_capacity(items.len());
+        let mut outcomes = Vec::new();
+        let mut per_item: Vec<(QuestionId, bool)> = Vec::with_capacity(items.len());
+        let mut scored: Vec<(Question, usize, u8, bool)> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let n = i + 1;
+            let (question, part) = self.revision(item).await?;
+            let (response, flagged) = form::saved_response(&saved, n)?;
+            let original = response.as_ref().map(|r| item.to_original(r));
+            let correct = is_correct(&part, original.as_ref());
+            if item.scored {
+                outcomes.push(Outcome {
+                    domain: item.domain,
+                    correct,
+                });
+                scored.push((question.clone(), item.part, item.domain, correct));
+            }
+            per_item.push((item.id.clone(), correct));
+            reviewed.push(review(
+                n, item, &question, &part, response, correct, flagged,
+            ));
+        }
+        let summary = summarize(exam, &outcomes);
+        let irt = match row.mode {
+            Mode::Exam => {
+                let refs: Vec<(&Question, usize, u8, bool)> =
+                    scored.iter().map(|(q, p, d, c)| (q, *p, *d, *c)).collect();
+                self.calibrated_estimate(exam, &refs).await?
+            }
+            _ => None,
+        };
+        let report = Report {
+            irt,
+            id: row.id.clone(),
+            exam: row.exam_code.clone(),
+            mode: row.mode,
+            summary: summary.clone(),
+            seconds_used: (ended - row.started_at).whole_seconds().max(0),
+            items: reviewed,
+        };
+        Ok((
+            report,
+            StoredResult {
+                summary,
+                outcomes: per_item,
+            },
+        ))
+    }
+}

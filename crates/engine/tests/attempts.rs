@@ -1,0 +1,124 @@
+//! A sitting's clock through the engine, with a clock the test controls.
+
+use std::sync::Arc;
+
+use getmycert_content::testing::repository_content;
+use getmycert_content::{Content, ContentSource};
+use getmycert_core::scoring::Response;
+use getmycert_core::{Mode, PartKind};
+use getmycert_engine::{Engine, EngineError, StartRequest};
+use getmycert_store::testing::TestDatabase;
+use time::{Duration, OffsetDateTime};
+
+/// The deadline, driven through the engine with a clock the test controls.
+#[tokio::test]
+async fn at_the_deadline_answers_are_refused_and_the_attempt_is_submitted_with_what_was_saved() {
+    let db = TestDatabase::sqlite();
+    let store = getmycert_store::connect(&db.url).await.expect("store");
+    let content = Content::load(&ContentSource::Dir(repository_content())).expect("content");
+    let engine = Engine::new(store, Arc::new(content));
+    engine.sync_content().await.expect("synced");
+    let t0 = OffsetDateTime::now_utc();
+    let request = StartRequest {
+        seed: Some(8),
+        accommodation: true,
+        ..StartRequest::new("AIF-C01", Mode::Exam)
+    };
+    let view = engine.start("g-test", &request, t0).await.expect("started");
+    assert_eq!(
+        view.deadline,
+        Some(t0 + Duration::minutes(120)),
+        "90 minutes + 30 for the accommodation"
+    );
+    let first = engine.item("g-test", &view.id, 1).await.expect("item 1");
+    let answer = match first.kind {
+        PartKind::Ordering => Response::Order {
+            order: first
+                .options
+                .iter()
+                .map(|o| o.id.chars().next().expect("id"))
+                .collect(),
+        },
+        PartKind::Matching => Response::Matches {
+            matches: [(1, 'A')].into(),
+        },
+        _ => Response::Selected {
+            selected: vec!['A'],
+        },
+    };
+    engine
+        .respond(
+            "g-test",
+            &view.id,
+            1,
+            Some(answer.clone()),
+            None,
+            t0 + Duration::minutes(119),
+        )
+        .await
+        .expect("a minute before the deadline");
+    let late = engine
+        .respond(
+            "g-test",
+            &view.id,
+            2,
+            Some(answer),
+            None,
+            t0 + Duration::minutes(120),
+        )
+        .await;
+    assert!(matches!(late, Err(EngineError::Conflict(_))), "{late:?}");
+    let report = engine
+        .report("g-test", &view.id, t0 + Duration::minutes(125))
+        .await
+        .expect("the report of an attempt whose time is up");
+    assert!(
+        !engine
+            .view("g-test", &view.id, t0 + Duration::minutes(125))
+            .await
+            .expect("view")
+            .submitted,
+        "reading the report writes nothing"
+    );
+    assert_eq!(
+        engine
+            .finalize_expired(t0 + Duration::minutes(119))
+            .await
+            .expect("sweep"),
+        0,
+        "nothing ends before its deadline"
+    );
+    assert_eq!(
+        engine
+            .finalize_expired(t0 + Duration::minutes(126))
+            .await
+            .expect("sweep"),
+        1,
+        "the sweep submits it"
+    );
+    assert!(
+        engine
+            .view("g-test", &view.id, t0 + Duration::minutes(126))
+            .await
+            .expect("view")
+            .submitted
+    );
+    assert_eq!(
+        report.seconds_used,
+        120 * 60,
+        "the attempt ends at its deadline"
+    );
+    assert!(report.items[0].response.is_some());
+    assert!(
+        report.items[1..]
+            .iter()
+            .all(|i| i.response.is_none() && !i.correct),
+        "unanswered is wrong"
+    );
+    let again = engine
+        .report("g-test", &view.id, t0 + Duration::minutes(300))
+        .await
+        .expect("stored report");
+    assert_eq!(again.summary, report.summary);
+    engine.close().await;
+}

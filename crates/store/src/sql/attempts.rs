@@ -1,0 +1,156 @@
+//! The SQL of [`AttemptStore`]: attempt rows, responses and drill exposure.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use super::This;
+use crate::{AttemptRow, AttemptStore, NewAttempt, ResponseRow, StoreError};
+
+/// The columns of an [`AttemptRow`].
+pub(crate) const ATTEMPT_COLUMNS: &str = "id, owner, exam_code, mode, seed, items, started_at, \
+                                           deadline, submitted_at, result, settings";
+
+#[async_trait]
+impl AttemptStore for This {
+    async fn create_attempt(&self, a: &NewAttempt) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO attempts (id, owner, exam_code, mode, seed, items, started_at, deadline, settings)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&a.id)
+        .bind(&a.owner)
+        .bind(&a.exam_code)
+        .bind(a.mode.as_str())
+        .bind(a.seed)
+        .bind(&a.items)
+        .bind(a.started_at)
+        .bind(a.deadline)
+        .bind(&a.settings)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn extend_attempt(
+        &self,
+        id: &str,
+        before: &str,
+        after: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE attempts SET items = $3 WHERE id = $1 AND items = $2 AND submitted_at IS NULL",
+        )
+        .bind(id)
+        .bind(before)
+        .bind(after)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn attempt(&self, id: &str) -> Result<AttemptRow, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn attempts_of(&self, owner: &str) -> Result<Vec<AttemptRow>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE owner = $1 ORDER BY started_at DESC"
+        ))
+        .bind(owner)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn open_timed_attempts(&self) -> Result<Vec<AttemptRow>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {ATTEMPT_COLUMNS} FROM attempts
+             WHERE submitted_at IS NULL AND deadline IS NOT NULL ORDER BY started_at, id"
+        ))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn save_response(
+        &self,
+        attempt_id: &str,
+        n: i32,
+        response: Option<&str>,
+        flagged: bool,
+        changed: bool,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO responses (attempt_id, n, response, flagged, answered_at, changes)
+             SELECT $1, $2, $3, $4, $5, 0
+             WHERE EXISTS (SELECT 1 FROM attempts WHERE id = $1 AND submitted_at IS NULL)
+             ON CONFLICT (attempt_id, n) DO UPDATE SET response = excluded.response,
+               flagged = excluded.flagged, answered_at = excluded.answered_at,
+               changes = responses.changes + $6",
+        )
+        .bind(attempt_id)
+        .bind(n)
+        .bind(response)
+        .bind(flagged)
+        .bind(at)
+        .bind(i32::from(changed))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn responses(&self, attempt_id: &str) -> Result<Vec<ResponseRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT n, response, flagged, answered_at, changes FROM responses
+             WHERE attempt_id = $1 ORDER BY n",
+        )
+        .bind(attempt_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn submit_attempt(
+        &self,
+        attempt_id: &str,
+        result: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE attempts SET submitted_at = $2, result = $3
+             WHERE id = $1 AND submitted_at IS NULL",
+        )
+        .bind(attempt_id)
+        .bind(at)
+        .bind(result)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn drill_exposure(&self, exam: &str) -> Result<HashMap<String, i64>, StoreError> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT question_id, served FROM drill_exposure WHERE exam_code = $1")
+                .bind(exam)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    async fn count_drill_exposure(&self, exam: &str, question_id: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO drill_exposure (exam_code, question_id, served) VALUES ($1, $2, 1)
+             ON CONFLICT (exam_code, question_id) DO UPDATE SET served = drill_exposure.served + 1",
+        )
+        .bind(exam)
+        .bind(question_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

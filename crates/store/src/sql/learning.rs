@@ -1,0 +1,204 @@
+//! The SQL of [`LearningStore`]: cards, the review log and learner settings. Card and review
+//! times are unix seconds in their columns (see the crate docs).
+
+use async_trait::async_trait;
+
+use super::This;
+use crate::{CardReview, CardRow, LearningStore, StoreError, moment, named, unix};
+
+/// A card row as its columns hold it.
+#[derive(sqlx::FromRow)]
+struct CardRecord {
+    owner: String,
+    question_id: String,
+    stability: f64,
+    difficulty: f64,
+    due_at: i64,
+    last_review_at: i64,
+    reps: i32,
+    lapses: i32,
+}
+
+impl TryFrom<CardRecord> for CardRow {
+    type Error = StoreError;
+
+    fn try_from(r: CardRecord) -> Result<Self, StoreError> {
+        Ok(CardRow {
+            owner: r.owner,
+            question_id: r.question_id,
+            stability: r.stability,
+            difficulty: r.difficulty,
+            due_at: moment(r.due_at)?,
+            last_review_at: moment(r.last_review_at)?,
+            reps: r.reps,
+            lapses: r.lapses,
+        })
+    }
+}
+
+/// A review-log row as its columns hold it.
+#[derive(sqlx::FromRow)]
+struct ReviewRecord {
+    attempt_id: String,
+    n: i32,
+    owner: String,
+    question_id: String,
+    grade: String,
+    reviewed_at: i64,
+    elapsed_days: i32,
+}
+
+impl TryFrom<ReviewRecord> for CardReview {
+    type Error = StoreError;
+
+    fn try_from(r: ReviewRecord) -> Result<Self, StoreError> {
+        Ok(CardReview {
+            attempt_id: r.attempt_id,
+            n: r.n,
+            owner: r.owner,
+            question_id: r.question_id,
+            grade: named(&r.grade)?,
+            reviewed_at: moment(r.reviewed_at)?,
+            elapsed_days: r.elapsed_days,
+        })
+    }
+}
+
+const CARD_COLUMNS: &str =
+    "owner, question_id, stability, difficulty, due_at, last_review_at, reps, lapses";
+
+#[async_trait]
+impl LearningStore for This {
+    async fn card(&self, owner: &str, question_id: &str) -> Result<Option<CardRow>, StoreError> {
+        sqlx::query_as::<_, CardRecord>(&format!(
+            "SELECT {CARD_COLUMNS} FROM cards WHERE owner = $1 AND question_id = $2"
+        ))
+        .bind(owner)
+        .bind(question_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(CardRow::try_from)
+        .transpose()
+    }
+
+    async fn cards_of(&self, owner: &str) -> Result<Vec<CardRow>, StoreError> {
+        sqlx::query_as::<_, CardRecord>(&format!(
+            "SELECT {CARD_COLUMNS} FROM cards WHERE owner = $1 ORDER BY due_at, question_id"
+        ))
+        .bind(owner)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(CardRow::try_from)
+        .collect()
+    }
+
+    async fn record_reviews(&self, reviews: &[(CardReview, CardRow)]) -> Result<usize, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut written = 0;
+        for (r, c) in reviews {
+            let logged = sqlx::query(
+                "INSERT INTO card_reviews (attempt_id, n, owner, question_id, grade, reviewed_at, elapsed_days)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (attempt_id, n) DO NOTHING",
+            )
+            .bind(&r.attempt_id)
+            .bind(r.n)
+            .bind(&r.owner)
+            .bind(&r.question_id)
+            .bind(r.grade.as_str())
+            .bind(unix(r.reviewed_at))
+            .bind(r.elapsed_days)
+            .execute(&mut *tx)
+            .await?;
+            if logged.rows_affected() == 0 {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO cards (owner, question_id, stability, difficulty, due_at, last_review_at, reps, lapses)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (owner, question_id) DO UPDATE SET stability = excluded.stability,
+                   difficulty = excluded.difficulty, due_at = excluded.due_at,
+                   last_review_at = excluded.last_review_at, reps = excluded.reps,
+                   lapses = excluded.lapses",
+            )
+            .bind(&c.owner)
+            .bind(&c.question_id)
+            .bind(c.stability)
+            .bind(c.difficulty)
+            .bind(unix(c.due_at))
+            .bind(unix(c.last_review_at))
+            .bind(c.reps)
+            .bind(c.lapses)
+            .execute(&mut *tx)
+            .await?;
+            written += 1;
+        }
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    async fn reviews_of(&self, owner: &str) -> Result<Vec<CardReview>, StoreError> {
+        sqlx::query_as::<_, ReviewRecord>(
+            "SELECT attempt_id, n, owner, question_id, grade, reviewed_at, elapsed_days
+             FROM card_reviews WHERE owner = $1 ORDER BY reviewed_at, attempt_id, n",
+        )
+        .bind(owner)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(CardReview::try_from)
+        .collect()
+    }
+
+    async fn owners_with_reviews(&self, min: i64) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT owner FROM card_reviews GROUP BY owner HAVING COUNT(*) >= $1 ORDER BY owner",
+        )
+        .bind(min)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn desired_retention(&self, owner: &str) -> Result<Option<f64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT desired_retention FROM learner_settings WHERE owner = $1")
+                .bind(owner)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn set_desired_retention(&self, owner: &str, retention: f64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO learner_settings (owner, desired_retention) VALUES ($1, $2)
+             ON CONFLICT (owner) DO UPDATE SET desired_retention = excluded.desired_retention",
+        )
+        .bind(owner)
+        .bind(retention)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn fsrs_parameters(&self, owner: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<Option<String>> =
+            sqlx::query_scalar("SELECT fsrs_parameters FROM learner_settings WHERE owner = $1")
+                .bind(owner)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.flatten())
+    }
+
+    async fn set_fsrs_parameters(&self, owner: &str, parameters: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO learner_settings (owner, desired_retention, fsrs_parameters)
+             VALUES ($1, 0.9, $2)
+             ON CONFLICT (owner) DO UPDATE SET fsrs_parameters = excluded.fsrs_parameters",
+        )
+        .bind(owner)
+        .bind(parameters)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
