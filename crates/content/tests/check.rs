@@ -315,12 +315,14 @@ fn the_bundled_bank_has_no_errors() {
 }
 
 #[test]
-fn blueprint_warnings_count_only_items_written_for_the_exam() {
+fn blueprint_warnings_count_the_pool_of_exams_that_have_items_of_their_own() {
+    // An item written for MLS-C01 and mapped to MLA-C01 too: MLA-C01 has no item of its own,
+    // so it only borrows and is not held to its weights.
     let cross = item("cross-mapped").replace(
         "task = \"3.3\"\n+++",
         "task = \"3.3\"\n\n[[exams]]\nexam = \"MLA-C01\"\ntask = \"2.2\"\n+++",
     );
-    let dir = bank(&[("m/cross-mapped.md", cross)]);
+    let dir = bank(&[("m/cross-mapped.md", cross.clone())]);
     let report = Content::check(&ContentSource::Dir(dir.path().to_owned()));
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let warnings: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
@@ -339,4 +341,27 @@ fn blueprint_warnings_count_only_items_written_for_the_exam() {
         "stats still count the second mapping"
     );
     assert_eq!(report.stats.exams["MLA-C01"].tasks["2.2"], 1);
+
+    // Once MLA-C01 has an item of its own, its warnings count the whole pool: the borrowed
+    // item in domain 2 and its own item in domain 3.
+    let own = item("written-for-mla")
+        .replace("exam = \"MLS-C01\"", "exam = \"MLA-C01\"")
+        .replace("task = \"3.3\"", "task = \"3.1\"")
+        .replace("Which change", "Which deployment change");
+    let dir = bank(&[("m/cross-mapped.md", cross), ("m/written-for-mla.md", own)]);
+    let report = Content::check(&ContentSource::Dir(dir.path().to_owned()));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let warnings: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("(MLA-C01): domain 2 has 1 of 2 live items (50.0%)")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("(MLA-C01): domain 3 has 1 of 2 live items (50.0%)")),
+        "{warnings:?}"
+    );
 }

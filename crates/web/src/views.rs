@@ -1,5 +1,7 @@
 //! Display-ready values for templates, so templates hold no logic beyond loops and ifs.
 
+use std::collections::BTreeMap;
+
 use getmycert_core::{Confidence, Exam, ExamState, Fact, QuestionType};
 
 /// The site navigation with the current section marked for `aria-current`.
@@ -103,9 +105,19 @@ pub struct ExamView {
     pub guide_url: String,
     pub sources: String,
     pub domains: Vec<DomainView>,
+    /// Live practice questions in the bank for this exam (0 until counted).
+    pub practice_questions: u64,
 }
 
 impl ExamView {
+    /// The view with its count of live practice questions from `counts` (exam code → count).
+    pub fn with_practice(self, counts: &BTreeMap<String, u64>) -> Self {
+        Self {
+            practice_questions: counts.get(&self.code).copied().unwrap_or(0),
+            ..self
+        }
+    }
+
     pub fn of(exam: &Exam) -> Self {
         let last_day = exam
             .status
@@ -182,6 +194,7 @@ impl ExamView {
                         .collect(),
                 })
                 .collect(),
+            practice_questions: 0,
         }
     }
 

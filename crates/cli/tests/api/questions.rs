@@ -264,4 +264,15 @@ async fn the_exam_page_offers_practice_when_the_bank_has_questions() {
     assert!(aif.contains("href=\"/questions?exam=AIF-C01\""));
     let mla = app.page("/exams/mla-c01").await;
     assert!(!mla.contains("id=\"practise\""));
+    let catalog = app.page("/exams").await;
+    assert!(
+        catalog.contains("<a href=\"/questions?exam=AIF-C01\">5</a>"),
+        "the catalog shows each exam's practice questions"
+    );
+    assert!(
+        catalog.contains("none yet"),
+        "and says so where there are none"
+    );
+    let path = app.page("/path").await;
+    assert!(path.contains("5 practice questions</a> on this site"));
 }

@@ -5,10 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use serde::Serialize;
+use getmycert_core::{Exam, ExamCode, ItemStatus, PartKind, Question};
 
-use getmycert_core::{Difficulty, Exam, ExamCode, ItemStatus, PartKind, Question, QuestionType};
-
+use super::figures::{self, Stats};
 use crate::error::{ContentError, line_containing};
 
 /// A parsed item with the file it came from.
@@ -23,33 +22,6 @@ pub struct ItemFile {
 pub const NEAR_DUPLICATE_THRESHOLD: f64 = 0.5;
 /// A stem (with its scenario) shorter than this cannot hold a scenario.
 pub const MIN_STEM_WORDS: usize = 20;
-/// Allowed distance of a domain's share of live items from its weight, in percentage points.
-pub const DOMAIN_SHARE_TOLERANCE: f64 = 2.0;
-
-/// Figures for one exam (the `content stats` JSON).
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct ExamStats {
-    pub live: usize,
-    pub pilot: usize,
-    pub draft: usize,
-    pub domains: BTreeMap<String, usize>,
-    pub tasks: BTreeMap<String, usize>,
-    pub types: BTreeMap<String, usize>,
-    pub difficulty: BTreeMap<String, usize>,
-    /// Share of single/multiple parts whose key (a key) is the strictly longest option.
-    pub key_longest_rate: f64,
-    /// The same rate if keys were placed at random: keys / options, averaged.
-    pub key_longest_chance: f64,
-    pub key_positions: BTreeMap<String, usize>,
-}
-
-/// Figures for the whole bank.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct Stats {
-    pub exams: BTreeMap<String, ExamStats>,
-    /// `[id, id, similarity]`, most similar first.
-    pub near_duplicates: Vec<(String, String, f64)>,
-}
 
 /// What `content check` found.
 #[derive(Debug, Clone, Default)]
@@ -158,14 +130,6 @@ fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
         0.0
     } else {
         inter as f64 / union as f64
-    }
-}
-
-fn pct(part: usize, whole: usize) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        100.0 * part as f64 / whole as f64
     }
 }
 
@@ -292,181 +256,15 @@ pub fn check_bank(items: &[ItemFile], exams: &[Exam], declared: &[ExamCode]) -> 
         .near_duplicates
         .sort_by(|x, y| y.2.total_cmp(&x.2));
 
-    // Per-exam figures.
+    // Per-exam figures, and the warnings they call for.
     for exam in exams {
-        let mapped: Vec<&ItemFile> = items
-            .iter()
-            .filter(|i| i.question.mapping_for(&exam.code).is_some())
-            .collect();
-        if mapped.is_empty() {
-            continue;
-        }
-        let mut stats = ExamStats::default();
-        for domain in &exam.domains {
-            stats.domains.insert(domain.number.to_string(), 0);
-            for (label, _) in domain.numbered_tasks() {
-                stats.tasks.insert(label, 0);
+        if let Some((stats, messages)) = figures::exam_figures(exam, items) {
+            let file = format!("content/questions ({})", exam.code);
+            for message in messages {
+                warn(&mut report, &file, None, message);
             }
+            report.stats.exams.insert(exam.code.to_string(), stats);
         }
-        for kind in QuestionType::ALL {
-            stats.types.insert(kind.as_str().into(), 0);
-        }
-        for d in Difficulty::ALL {
-            stats.difficulty.insert(d.as_str().into(), 0);
-        }
-        let (mut longest, mut chance, mut choice_parts) = (0usize, 0.0f64, 0usize);
-        let mut expected_positions: BTreeMap<char, f64> = BTreeMap::new();
-        for item in &mapped {
-            let q = &item.question;
-            match q.status {
-                ItemStatus::Live => stats.live += 1,
-                ItemStatus::Pilot => stats.pilot += 1,
-                ItemStatus::Draft => stats.draft += 1,
-                ItemStatus::Retired => {}
-            }
-            if q.status != ItemStatus::Live {
-                continue;
-            }
-            let Some(m) = q.mapping_for(&exam.code) else {
-                continue;
-            };
-            *stats.domains.entry(m.domain.to_string()).or_default() += 1;
-            *stats.tasks.entry(m.task_label()).or_default() += 1;
-            *stats.types.entry(q.kind.as_str().into()).or_default() += 1;
-            *stats
-                .difficulty
-                .entry(q.difficulty.as_str().into())
-                .or_default() += 1;
-            for part in q
-                .parts
-                .iter()
-                .filter(|p| matches!(p.kind, PartKind::Single | PartKind::Multiple))
-            {
-                choice_parts += 1;
-                let keys = part.keys();
-                let n = part.options.len();
-                for key in &keys {
-                    *stats.key_positions.entry(key.to_string()).or_default() += 1;
-                }
-                for o in &part.options {
-                    *expected_positions.entry(o.id).or_default() += keys.len() as f64 / n as f64;
-                }
-                chance += keys.len() as f64 / n as f64;
-                let max_len = part
-                    .options
-                    .iter()
-                    .map(|o| o.text.chars().count())
-                    .max()
-                    .unwrap_or(0);
-                let at_max: Vec<_> = part
-                    .options
-                    .iter()
-                    .filter(|o| o.text.chars().count() == max_len)
-                    .collect();
-                if at_max.len() == 1 && at_max[0].correct {
-                    longest += 1;
-                }
-            }
-        }
-        if choice_parts > 0 {
-            stats.key_longest_rate =
-                (longest as f64 / choice_parts as f64 * 1000.0).round() / 1000.0;
-            stats.key_longest_chance = (chance / choice_parts as f64 * 1000.0).round() / 1000.0;
-        }
-        let file = format!("content/questions ({})", exam.code);
-        // Blueprint warnings count the items written for this exam: those whose first mapping
-        // is this exam. Items mapped here as a second exam add coverage but are not expected
-        // to follow this exam's weights.
-        let mut primary_tasks: BTreeMap<String, usize> =
-            stats.tasks.keys().map(|t| (t.clone(), 0)).collect();
-        let mut primary_domains: BTreeMap<String, usize> =
-            stats.domains.keys().map(|d| (d.clone(), 0)).collect();
-        let mut primary_live = 0;
-        for item in &mapped {
-            let q = &item.question;
-            match q.mappings.first() {
-                Some(m) if q.status == ItemStatus::Live && m.exam == exam.code => {
-                    primary_live += 1;
-                    *primary_domains.entry(m.domain.to_string()).or_default() += 1;
-                    *primary_tasks.entry(m.task_label()).or_default() += 1;
-                }
-                _ => {}
-            }
-        }
-        if primary_live > 0 {
-            for domain in &exam.domains {
-                let n = primary_domains
-                    .get(&domain.number.to_string())
-                    .copied()
-                    .unwrap_or(0);
-                let share = pct(n, primary_live);
-                if (share - f64::from(domain.weight)).abs() > DOMAIN_SHARE_TOLERANCE {
-                    warn(
-                        &mut report,
-                        &file,
-                        None,
-                        format!(
-                            "domain {} has {n} of {} live items ({share:.1}%) against a weight of {}%",
-                            domain.number, primary_live, domain.weight
-                        ),
-                    );
-                }
-            }
-            let empty: Vec<&String> = primary_tasks
-                .iter()
-                .filter(|(_, n)| **n == 0)
-                .map(|(t, _)| t)
-                .collect();
-            if !empty.is_empty() {
-                warn(
-                    &mut report,
-                    &file,
-                    None,
-                    format!(
-                        "{} task statement(s) have no live items: {}",
-                        empty.len(),
-                        empty
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-            }
-        }
-        if choice_parts >= 10 && stats.key_longest_rate > stats.key_longest_chance + 0.10 {
-            warn(
-                &mut report,
-                &file,
-                None,
-                format!(
-                    "the key is the longest option in {:.0}% of {choice_parts} single/multiple questions (chance: {:.0}%); lengthen the distractors",
-                    stats.key_longest_rate * 100.0,
-                    stats.key_longest_chance * 100.0
-                ),
-            );
-        }
-        let total_keys: usize = stats.key_positions.values().sum();
-        if total_keys >= 20 {
-            for (letter, expected) in &expected_positions {
-                let observed = stats
-                    .key_positions
-                    .get(&letter.to_string())
-                    .copied()
-                    .unwrap_or(0) as f64;
-                if (observed - expected).abs() > 2.0 * expected.sqrt() + 1.0 {
-                    warn(
-                        &mut report,
-                        &file,
-                        None,
-                        format!(
-                            "key position {letter} is used {observed:.0} times where balance would give about {expected:.0}"
-                        ),
-                    );
-                }
-            }
-        }
-        report.stats.exams.insert(exam.code.to_string(), stats);
     }
     report
 }

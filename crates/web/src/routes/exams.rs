@@ -35,10 +35,11 @@ struct ExamsPage {
     groups: Vec<LevelGroup>,
 }
 
-async fn list(State(state): State<AppState>) -> ExamsPage {
+async fn list(State(state): State<AppState>) -> Result<ExamsPage, WebError> {
+    let counts = state.engine.live_counts().await?;
     let mut groups: Vec<LevelGroup> = Vec::new();
     for exam in &state.content().exams {
-        let view = ExamView::of(exam);
+        let view = ExamView::of(exam).with_practice(&counts);
         match groups.last_mut() {
             Some(group) if group.level == view.level => group.exams.push(view),
             _ => groups.push(LevelGroup {
@@ -47,10 +48,10 @@ async fn list(State(state): State<AppState>) -> ExamsPage {
             }),
         }
     }
-    ExamsPage {
+    Ok(ExamsPage {
         nav: Nav::at("/exams"),
         groups,
-    }
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -58,8 +59,6 @@ async fn list(State(state): State<AppState>) -> ExamsPage {
 struct ExamPage {
     nav: Nav,
     exam: ExamView,
-    /// Live questions in the bank for this exam; the Practise section shows only when > 0.
-    practice_items: u64,
     /// The visitor's review queue for this exam, when it has cards.
     queue: Option<QueueRow>,
     /// The visitor's readiness (shown where the bank has questions).
@@ -86,8 +85,10 @@ async fn show(
         .await?;
     Ok(ExamPage {
         nav: Nav::at("/exams"),
-        exam: ExamView::of(exam),
-        practice_items: progress.live,
+        exam: ExamView {
+            practice_questions: progress.live,
+            ..ExamView::of(exam)
+        },
         queue: progress.queue.map(|q| QueueRow::of(&state, q, now)),
         readiness: progress.readiness.map(|r| shown(&state, r)),
     }

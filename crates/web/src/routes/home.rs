@@ -53,6 +53,7 @@ async fn home(
     State(state): State<AppState>,
     Identity(owner): Identity,
 ) -> Result<HomePage, WebError> {
+    let counts = state.engine.live_counts().await?;
     let ml_exams = ML_PATH
         .iter()
         .filter_map(|code| {
@@ -62,7 +63,7 @@ async fn home(
                 .iter()
                 .find(|e| e.code.as_str() == *code)
         })
-        .map(ExamView::of)
+        .map(|e| ExamView::of(e).with_practice(&counts))
         .collect();
     let now = time::OffsetDateTime::now_utc();
     let (queues, readiness) = state
@@ -100,16 +101,17 @@ struct PathPage {
     stages: Vec<StageView>,
 }
 
-async fn path(State(state): State<AppState>) -> PathPage {
+async fn path(State(state): State<AppState>) -> Result<PathPage, WebError> {
+    let counts = state.engine.live_counts().await?;
     let content = state.content();
     let views = |codes: &[getmycert_core::ExamCode]| -> Vec<ExamView> {
         codes
             .iter()
             .filter_map(|c| content.exam(c))
-            .map(ExamView::of)
+            .map(|e| ExamView::of(e).with_practice(&counts))
             .collect()
     };
-    PathPage {
+    Ok(PathPage {
         nav: Nav::at("/path"),
         title: content.path.title.clone(),
         intro_html: content.path.intro_html.clone(),
@@ -127,5 +129,5 @@ async fn path(State(state): State<AppState>) -> PathPage {
                 alternatives: views(&s.alternatives),
             })
             .collect(),
-    }
+    })
 }
