@@ -266,10 +266,11 @@ async fn a_candidate_sits_a_simulation_by_keyboard_reloads_and_reads_the_report(
 async fn wait_for(client: &Client, css: &str) {
     let started = Instant::now();
     while client.find(Locator::Css(css)).await.is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "never saw {css}"
-        );
+        if started.elapsed() > Duration::from_secs(15) {
+            let url = client.current_url().await.map(|u| u.to_string());
+            let main = text(client, "main").await;
+            panic!("never saw {css}; at {url:?} showing:\n{main}");
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
