@@ -75,7 +75,7 @@ impl Engine {
             .filter(|c| c.status == ItemStatus::Live && c.parts == 1)
             .filter(|c| domains.contains(&c.domain))
             .filter_map(|c| {
-                let params = parameters.of(bank.questions.get(&c.id)?, 0).0;
+                let params = parameters.of(bank.question(&c.id)?, 0).0;
                 Some(Offer {
                     candidate: c.clone(),
                     params,

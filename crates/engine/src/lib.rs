@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod attempts;
+mod cache;
 pub mod calibration;
 pub mod drill;
 mod form;
@@ -30,17 +31,30 @@ pub use accounts::Account;
 pub use attempts::{AttemptView, Report, ReviewedItem, ServedItem, StartRequest};
 pub use review::DueCount;
 
-/// The engine over one store and the loaded content; cheap to clone (two `Arc`s).
+/// The engine over one store and the loaded content, with its in-memory cache of immutable
+/// content (see `cache.rs`); cheap to clone (three `Arc`s).
 #[derive(Debug, Clone)]
 pub struct Engine {
     store: Arc<dyn Store>,
     content: Arc<Content>,
+    cache: Arc<cache::Cache>,
 }
 
 impl Engine {
-    /// The engine over a connected store and validated content.
+    /// The engine over a connected store and validated content. The content's own revisions
+    /// go into the cache at once (they are what this instance syncs and draws).
     pub fn new(store: Arc<dyn Store>, content: Arc<Content>) -> Self {
-        Self { store, content }
+        let cache = cache::Cache::default();
+        for question in &content.questions {
+            if let Ok((_, hash)) = getmycert_store::revision(question) {
+                cache.keep_revision(hash, Arc::new(question.clone()));
+            }
+        }
+        Self {
+            store,
+            content,
+            cache: Arc::new(cache),
+        }
     }
 
     /// The catalog, guides and bank this engine serves.

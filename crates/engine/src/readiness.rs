@@ -6,6 +6,7 @@
 //! answer (right only if every part is right) is read with its first part's parameters.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -40,6 +41,7 @@ pub fn provisional(difficulty: Difficulty) -> ItemParams {
 }
 
 /// Parameters of item parts and how they were obtained.
+#[derive(Debug)]
 pub(crate) struct Parameters {
     calibrated: HashMap<(String, usize), ItemParams>,
 }
@@ -55,8 +57,12 @@ impl Parameters {
 }
 
 impl Engine {
-    /// The calibrated parameters of `exam`'s items, from the last calibration.
-    pub(crate) async fn parameters(&self, exam: &Exam) -> Result<Parameters, EngineError> {
+    /// The calibrated parameters of `exam`'s items, from the last calibration (cached until
+    /// the next one).
+    pub(crate) async fn parameters(&self, exam: &Exam) -> Result<Arc<Parameters>, EngineError> {
+        if let Some(parameters) = self.cache.parameters(&exam.code) {
+            return Ok(parameters);
+        }
         let calibrated = self
             .store()
             .item_stats()
@@ -70,7 +76,10 @@ impl Engine {
                 ))
             })
             .collect();
-        Ok(Parameters { calibrated })
+        let parameters = Arc::new(Parameters { calibrated });
+        self.cache
+            .keep_parameters(exam.code.clone(), parameters.clone());
+        Ok(parameters)
     }
 
     /// The exam's ability ↔ score mapping over its live items.

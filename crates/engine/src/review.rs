@@ -165,6 +165,22 @@ impl Engine {
         outcomes: &BTreeMap<usize, bool>,
         now: OffsetDateTime,
     ) -> Result<(), EngineError> {
+        let batch = self.graded(row, items, saved, outcomes, now).await?;
+        if !batch.is_empty() {
+            self.store().record_reviews(&batch).await?;
+        }
+        Ok(())
+    }
+
+    /// The review-log entries and new card states of [`Engine::grade_answers`], to write.
+    pub(crate) async fn graded(
+        &self,
+        row: &AttemptRow,
+        items: &[FormItem],
+        saved: &[ResponseRow],
+        outcomes: &BTreeMap<usize, bool>,
+        now: OffsetDateTime,
+    ) -> Result<Vec<(CardReview, CardRow)>, EngineError> {
         let exam = self.exam(&row.exam_code)?;
         let expected = f64::from(exam.minutes.value) * 60.0 / f64::from(exam.questions.total());
         let timed = row.mode != Mode::Exam;
@@ -216,10 +232,7 @@ impl Engine {
                 now,
             )?);
         }
-        if !batch.is_empty() {
-            self.store().record_reviews(&batch).await?;
-        }
-        Ok(())
+        Ok(batch)
     }
 
     /// The identity's own FSRS parameters, or none (the defaults).

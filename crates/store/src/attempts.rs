@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use getmycert_core::Mode;
 use time::OffsetDateTime;
 
-use crate::StoreError;
+use crate::{CardReview, CardRow, StoreError};
 
 /// Sittings and their responses.
 #[async_trait]
@@ -30,28 +30,33 @@ pub trait AttemptStore {
     /// deadline has passed).
     async fn open_timed_attempts(&self) -> Result<Vec<AttemptRow>, StoreError>;
 
-    /// Saves (or replaces) the response to item `n` while the attempt is not submitted;
-    /// `changed` counts a change to a different answer. `Ok(false)` when the attempt is
-    /// already submitted, and nothing is written.
-    async fn save_response(
+    /// Saves the answer to item `n` in one statement, while the attempt is not submitted: a
+    /// `response` replaces the saved one (a change to a different answer is counted), `None`
+    /// keeps it; `flagged` sets the flag, `None` keeps it. Returns the item's state after the
+    /// save, or `None` when the attempt is already submitted and nothing was written.
+    async fn save_answer(
         &self,
         attempt_id: &str,
         n: i32,
         response: Option<&str>,
-        flagged: bool,
-        changed: bool,
+        flagged: Option<bool>,
         at: OffsetDateTime,
-    ) -> Result<bool, StoreError>;
+    ) -> Result<Option<SavedAnswer>, StoreError>;
 
     /// Every saved response of an attempt, by item number.
     async fn responses(&self, attempt_id: &str) -> Result<Vec<ResponseRow>, StoreError>;
 
-    /// Marks the attempt submitted with its result, once; `Ok(false)` if it already was.
+    /// The saved response to item `n`, if any.
+    async fn response(&self, attempt_id: &str, n: i32) -> Result<Option<ResponseRow>, StoreError>;
+
+    /// Marks the attempt submitted with its result and records the graded answers, in one
+    /// transaction, once: `Ok(false)` (nothing written) if it already was submitted.
     async fn submit_attempt(
         &self,
         attempt_id: &str,
         result: &str,
         at: OffsetDateTime,
+        reviews: &[(CardReview, CardRow)],
     ) -> Result<bool, StoreError>;
 
     /// How many adaptive drills of `exam` served each item; key `""` counts the drills.
@@ -91,6 +96,13 @@ pub struct AttemptRow {
     pub submitted_at: Option<OffsetDateTime>,
     pub result: Option<String>,
     pub settings: Option<String>,
+}
+
+/// An item's state right after a save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct SavedAnswer {
+    pub answered: bool,
+    pub flagged: bool,
 }
 
 /// A saved response.

@@ -32,11 +32,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use accounts::{AccountStore, NewSession, ThrottleRule, UserRow};
-pub use attempts::{AttemptRow, AttemptStore, NewAttempt, ResponseRow};
+pub use attempts::{AttemptRow, AttemptStore, NewAttempt, ResponseRow, SavedAnswer};
 pub use calibration::{CalibrationStore, ItemStatRow, SubmittedResponse};
 pub use learning::{CardReview, CardRow, LearningStore};
 pub use postgres::PgStore;
-pub use questions::{QuestionFilter, QuestionPage, QuestionStore, StoredExam, StoredQuestion};
+pub use questions::{
+    QuestionFilter, QuestionPage, QuestionStore, StoredExam, StoredQuestion, revision,
+};
 pub use reports::{ReportRow, ReportStore};
 pub use sqlite::SqliteStore;
 

@@ -13,6 +13,8 @@ pub struct PgStore {
     pool: PgPool,
 }
 
+/// The database the shared SQL modules are compiled for.
+type Db = sqlx::Postgres;
 /// The store type the shared SQL modules implement their area traits for.
 type This = PgStore;
 

@@ -87,7 +87,7 @@ pub struct QuestionPage {
 
 /// The revision hash: SHA-256 of the item's JSON without its status, so promoting a pilot to
 /// live is not a new revision but any change of wording, key or mapping is.
-pub(crate) fn revision(question: &Question) -> Result<(String, String), serde_json::Error> {
+pub fn revision(question: &Question) -> Result<(String, String), serde_json::Error> {
     let mut content = question.clone();
     content.status = ItemStatus::Draft;
     let hash = hex::encode(Sha256::digest(serde_json::to_string(&content)?.as_bytes()));

@@ -18,6 +18,8 @@ pub struct SqliteStore {
     pool: SqlitePool,
 }
 
+/// The database the shared SQL modules are compiled for.
+type Db = sqlx::Sqlite;
 /// The store type the shared SQL modules implement their area traits for.
 type This = SqliteStore;
 

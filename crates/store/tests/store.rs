@@ -428,7 +428,7 @@ mod attempts {
     use std::sync::Arc;
 
     use getmycert_store::prelude::*;
-    use getmycert_store::{NewAttempt, StoreError};
+    use getmycert_store::{NewAttempt, SavedAnswer, StoreError};
     use time::{Duration, OffsetDateTime};
 
     store_tests!(
@@ -467,7 +467,7 @@ mod attempts {
             ("[1,2]", Some(r#"{"se_target":0.3}"#))
         );
         store
-            .submit_attempt("drill", "{}", now())
+            .submit_attempt("drill", "{}", now(), &[])
             .await
             .expect("submit");
         assert!(
@@ -562,24 +562,45 @@ mod attempts {
             .create_attempt(&attempt("att", "guest-1", now()))
             .await
             .expect("create");
-        assert!(
+        let saved = |answered, flagged| Some(SavedAnswer { answered, flagged });
+        assert_eq!(
             store
-                .save_response("att", 3, Some(r#"{"selected":["B"]}"#), false, false, now())
+                .save_answer("att", 3, Some(r#"{"selected":["B"]}"#), None, now())
                 .await
-                .expect("save")
+                .expect("save"),
+            saved(true, false)
         );
-        assert!(
+        assert_eq!(
             store
-                .save_response("att", 3, Some(r#"{"selected":["C"]}"#), true, true, now())
+                .save_answer("att", 3, Some(r#"{"selected":["C"]}"#), Some(true), now())
                 .await
-                .expect("replace")
+                .expect("replace"),
+            saved(true, true)
         );
-        assert!(
+        assert_eq!(
             store
-                .save_response("att", 1, None, true, false, now())
+                .save_answer("att", 3, None, None, now())
                 .await
-                .expect("flag only")
+                .expect("nothing new"),
+            saved(true, true),
+            "no response and no flag keep both"
         );
+        assert_eq!(
+            store
+                .save_answer("att", 1, None, Some(true), now())
+                .await
+                .expect("flag only"),
+            saved(false, true)
+        );
+        assert_eq!(
+            store
+                .response("att", 3)
+                .await
+                .expect("one response")
+                .and_then(|r| r.response),
+            Some(r#"{"selected":["C"]}"#.into())
+        );
+        assert_eq!(store.response("att", 2).await.expect("none"), None);
         let saved = store.responses("att").await.expect("responses");
         assert_eq!(saved.len(), 2);
         assert_eq!(
@@ -597,22 +618,23 @@ mod attempts {
         );
         assert!(
             store
-                .submit_attempt("att", r#"{"scaled_score":700}"#, now())
+                .submit_attempt("att", r#"{"scaled_score":700}"#, now(), &[])
                 .await
                 .expect("submit")
         );
         assert!(
             !store
-                .submit_attempt("att", r#"{"scaled_score":900}"#, now())
+                .submit_attempt("att", r#"{"scaled_score":900}"#, now(), &[])
                 .await
                 .expect("again"),
             "submit happens once"
         );
-        assert!(
-            !store
-                .save_response("att", 2, Some(r#"{"selected":["A"]}"#), false, false, now())
+        assert_eq!(
+            store
+                .save_answer("att", 2, Some(r#"{"selected":["A"]}"#), None, now())
                 .await
-                .expect("late")
+                .expect("late"),
+            None
         );
         assert_eq!(
             store.responses("att").await.expect("responses").len(),
@@ -622,11 +644,12 @@ mod attempts {
         let row = store.attempt("att").await.expect("row");
         assert_eq!(row.result.as_deref(), Some(r#"{"scaled_score":700}"#));
         assert!(row.submitted_at.is_some());
-        assert!(
-            !store
-                .save_response("missing", 1, None, true, false, now())
+        assert_eq!(
+            store
+                .save_answer("missing", 1, None, Some(true), now())
                 .await
-                .expect("unknown attempt")
+                .expect("unknown attempt"),
+            None
         );
     }
 
@@ -818,9 +841,10 @@ mod account_lifecycle {
                 .expect("attempt");
             assert!(
                 store
-                    .save_response(id, 1, Some("{}"), false, false, OffsetDateTime::now_utc())
+                    .save_answer(id, 1, Some("{}"), None, OffsetDateTime::now_utc())
                     .await
                     .expect("response")
+                    .is_some()
             );
         }
         store.delete_user("u-a").await.expect("delete");

@@ -140,14 +140,28 @@ async fn a_full_simulation_of_each_exam_with_a_bank_scores_and_reviews_every_ite
                 .await;
             assert_eq!(status, StatusCode::OK, "{saved}");
             assert_eq!(
-                saved["response"],
+                (&saved["n"], &saved["answered"], &saved["flagged"]),
+                (&json!(n), &json!(true), &json!(false)),
+                "a save answers with the item's state: {saved}"
+            );
+            assert!(saved["seconds_left"].as_i64().is_some_and(|s| s > 0));
+            let (_, served) = app
+                .json(
+                    &client,
+                    Method::GET,
+                    &format!("/api/v1/attempts/{id}/items/{n}"),
+                    None,
+                )
+                .await;
+            assert_eq!(
+                served["response"],
                 some_answer(item),
                 "the saved answer is served back"
             );
-            assert_served_shape(&saved);
+            assert_served_shape(&served);
             for secret in SECRETS {
                 assert!(
-                    !saved.to_string().contains(secret),
+                    !saved.to_string().contains(secret) && !served.to_string().contains(secret),
                     "a response body leaks `{secret}`"
                 );
             }

@@ -11,11 +11,14 @@ pub mod submit;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use std::sync::Arc;
+
 use getmycert_core::scoring::Response;
 use getmycert_core::scoring::scaled::Summary;
 use getmycert_core::{FormItem, Mode, PartKind, QuestionId};
 use getmycert_store::AttemptRow;
 
+use crate::cache::Form;
 use crate::drill::DrillState;
 use crate::{Engine, EngineError, form};
 
@@ -88,6 +91,18 @@ pub struct ServedItem {
     pub flagged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<Response>,
+}
+
+/// What a save answers: the item's state after it, and the time left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Saved {
+    pub n: usize,
+    /// The item has an answer saved.
+    pub answered: bool,
+    pub flagged: bool,
+    /// Seconds left before the deadline, computed on the server.
+    pub seconds_left: Option<i64>,
 }
 
 /// The state of one item in an attempt summary.
@@ -223,6 +238,33 @@ impl Engine {
         }
         let items = form::items(&row)?;
         Ok((row, items))
+    }
+
+    /// The immutable part of attempt `id` (owner, mode, deadline, form) if `owner` owns
+    /// it, from the cache, or from the store (a growing drill always from the store); the row
+    /// too when it was read.
+    pub(crate) async fn form(
+        &self,
+        owner: &str,
+        id: &str,
+    ) -> Result<(Arc<Form>, Option<AttemptRow>), EngineError> {
+        if let Some(form) = self.cache.form(id) {
+            return match form.owner == owner {
+                true => Ok((form, None)),
+                false => Err(EngineError::NotFound),
+            };
+        }
+        let (row, items) = self.owned(owner, id).await?;
+        let form = Arc::new(Form {
+            owner: row.owner.clone(),
+            mode: row.mode,
+            deadline: row.deadline,
+            items,
+        });
+        if row.mode != Mode::Drill {
+            self.cache.keep_form(id.to_owned(), form.clone());
+        }
+        Ok((form, Some(row)))
     }
 
     /// Every attempt of `owner`, newest first.

@@ -41,15 +41,17 @@ impl Engine {
         now: OffsetDateTime,
     ) -> Result<Report, EngineError> {
         let (row, items) = self.owned(owner, id).await?;
-        match (row.submitted_at, row.deadline) {
-            (Some(at), _) => Ok(self.score(&row, &items, at).await?.0),
-            (None, Some(deadline)) if now >= deadline => {
-                Ok(self.score(&row, &items, deadline).await?.0)
+        let ended = match (row.submitted_at, row.deadline) {
+            (Some(at), _) => at,
+            (None, Some(deadline)) if now >= deadline => deadline,
+            (None, _) => {
+                return Err(EngineError::Conflict(
+                    "the report is ready once the attempt is submitted".into(),
+                ));
             }
-            (None, _) => Err(EngineError::Conflict(
-                "the report is ready once the attempt is submitted".into(),
-            )),
-        }
+        };
+        let saved = self.store().responses(id).await?;
+        Ok(self.score(&row, &items, &saved, ended).await?.0)
     }
 
     /// Submits, at their deadline and with what was saved, every attempt whose time is up and

@@ -13,7 +13,7 @@ use getmycert_core::scoring::{Response, is_correct};
 use getmycert_core::{FormItem, Mode, PartKind};
 
 use super::report::review;
-use super::{AttemptView, ReviewedItem, ServedItem, ServedOption};
+use super::{AttemptView, ReviewedItem, Saved, ServedItem, ServedOption};
 use crate::{Engine, EngineError, form};
 
 /// What the runner page shows for item `n`.
@@ -38,12 +38,14 @@ fn item_at(items: &[FormItem], n: usize) -> Result<&FormItem, EngineError> {
 }
 
 impl Engine {
-    /// Item `n` (1-based) as served: no key, rationale or correctness.
+    /// Item `n` (1-based) as served: no key, rationale or correctness. The form and the
+    /// revision come from the cache; the saved answer is one query.
     pub async fn item(&self, owner: &str, id: &str, n: usize) -> Result<ServedItem, EngineError> {
-        let (_, items) = self.owned(owner, id).await?;
-        let item = item_at(&items, n)?;
+        let (form, _) = self.form(owner, id).await?;
+        let item = item_at(&form.items, n)?;
         let (question, part) = self.revision(item).await?;
-        let (response, flagged) = form::saved_response(&self.store().responses(id).await?, n)?;
+        let saved = self.store().response(id, n as i32).await?;
+        let (response, flagged) = form::parse_saved(saved.as_ref())?;
         Ok(ServedItem {
             n,
             kind: part.kind,
@@ -103,8 +105,9 @@ impl Engine {
         })))
     }
 
-    /// Saves a response (and/or the flag) to item `n`. Idempotent; refused once the attempt is
-    /// submitted or past its deadline. A drill answered at its last item grows by one.
+    /// Saves a response (and/or the flag) to item `n`: a check against the cached item and
+    /// one guarded upsert. Idempotent; refused once the attempt is submitted or past its
+    /// deadline. A drill answered at its last item grows by one.
     pub async fn respond(
         &self,
         owner: &str,
@@ -113,52 +116,39 @@ impl Engine {
         response: Option<Response>,
         flagged: Option<bool>,
         now: OffsetDateTime,
-    ) -> Result<(), EngineError> {
-        let (row, items) = self.owned(owner, id).await?;
-        let item = items.get(n.wrapping_sub(1)).ok_or_else(|| {
+    ) -> Result<Saved, EngineError> {
+        let (form, row) = self.form(owner, id).await?;
+        let item = form.items.get(n.wrapping_sub(1)).ok_or_else(|| {
             EngineError::invalid(format!(
                 "item {n} is out of range: this attempt has items 1 to {}",
-                items.len()
+                form.items.len()
             ))
         })?;
-        if row.submitted_at.is_some() {
-            return Err(EngineError::Conflict(
-                "the attempt is already submitted".into(),
-            ));
-        }
-        if row.deadline.is_some_and(|d| now >= d) {
+        if form.deadline.is_some_and(|d| now >= d) {
             return Err(EngineError::Conflict(
                 "the time is up: the attempt takes no more answers".into(),
             ));
         }
-        let (_, part) = self.revision(item).await?;
         if let Some(r) = &response {
+            let (_, part) = self.revision(item).await?;
             item.validate(&part, r)
                 .map_err(|e| EngineError::invalid(e.to_string()))?;
         }
-        let saved = self.store().responses(id).await?;
-        let previous = saved.iter().find(|r| r.n as usize == n);
-        let flagged = flagged.unwrap_or(previous.is_some_and(|p| p.flagged));
-        let json = match response {
-            Some(r) => Some(serde_json::to_string(&r)?),
-            None => previous.and_then(|p| p.response.clone()),
-        };
-        let changed = previous
-            .and_then(|p| p.response.as_deref())
-            .is_some_and(|before| json.as_deref() != Some(before));
-        if !self
+        let json = response.as_ref().map(serde_json::to_string).transpose()?;
+        let saved = self
             .store()
-            .save_response(id, n as i32, json.as_deref(), flagged, changed, now)
+            .save_answer(id, n as i32, json.as_deref(), flagged, now)
             .await?
-        {
-            return Err(EngineError::Conflict(
-                "the attempt is already submitted".into(),
-            ));
+            .ok_or_else(|| EngineError::Conflict("the attempt is already submitted".into()))?;
+        if let (Mode::Drill, Some(row), true) = (form.mode, &row, json.is_some()) {
+            self.drill_step(owner, row, &form.items, n).await?;
         }
-        if row.mode == Mode::Drill && json.is_some() {
-            self.drill_step(owner, &row, &items, n).await?;
-        }
-        Ok(())
+        Ok(Saved {
+            n,
+            answered: saved.answered,
+            flagged: saved.flagged,
+            seconds_left: form.deadline.map(|d| (d - now).whole_seconds().max(0)),
+        })
     }
 
     /// The runner's answer form: saves like [`Engine::respond`], then, outside simulations,

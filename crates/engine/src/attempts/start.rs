@@ -3,6 +3,7 @@
 //! one row is written.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -12,7 +13,8 @@ use getmycert_core::draw::{DrawError, Slot, draw_exam, draw_practice};
 use getmycert_core::{Exam, FormItem, Mode, QuestionId};
 use getmycert_store::NewAttempt;
 
-use super::{AttemptView, StartRequest, StoredResult};
+use super::{AttemptView, ItemState, StartRequest, StoredResult};
+use crate::cache::Form;
 use crate::{Engine, EngineError};
 
 /// The range of a practice set's or drill's length.
@@ -159,7 +161,40 @@ impl Engine {
             settings,
         };
         self.store().create_attempt(&row).await?;
-        self.view(owner, &row.id, now).await
+        if request.mode == Mode::Drill {
+            return self.view(owner, &row.id, now).await;
+        }
+        // A fresh attempt: its view needs no read, and its form goes straight to the cache.
+        let view = AttemptView {
+            id: row.id.clone(),
+            exam: row.exam_code,
+            mode: row.mode,
+            total: items.len(),
+            answered: 0,
+            flagged: 0,
+            started_at: now,
+            deadline,
+            seconds_left: deadline.map(|d| (d - now).whole_seconds().max(0)),
+            submitted: false,
+            items: (1..=items.len())
+                .map(|n| ItemState {
+                    n,
+                    answered: false,
+                    flagged: false,
+                })
+                .collect(),
+            drill: None,
+        };
+        self.cache.keep_form(
+            row.id,
+            Arc::new(Form {
+                owner: owner.to_owned(),
+                mode: request.mode,
+                deadline,
+                items,
+            }),
+        );
+        Ok(view)
     }
 
     /// Items this identity answered wrong on their latest answer and not right since.

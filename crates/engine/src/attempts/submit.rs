@@ -2,13 +2,14 @@
 //! every answered question grades its card.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
 use getmycert_core::scoring::is_correct;
 use getmycert_core::scoring::scaled::{Outcome, summarize};
 use getmycert_core::{FormItem, Mode, Question, QuestionId};
-use getmycert_store::AttemptRow;
+use getmycert_store::{AttemptRow, ResponseRow};
 
 use super::report::review;
 use super::{Report, StoredResult};
@@ -28,25 +29,24 @@ impl Engine {
                 "the attempt is already submitted".into(),
             ));
         }
-        let (report, stored) = self.score(&row, &items, now).await?;
-        if !self
-            .store()
-            .submit_attempt(id, &serde_json::to_string(&stored)?, now)
-            .await?
-        {
-            return Err(EngineError::Conflict(
-                "the attempt is already submitted".into(),
-            ));
-        }
+        let saved = self.store().responses(id).await?;
+        let (report, stored) = self.score(&row, &items, &saved, now).await?;
         let outcomes: BTreeMap<usize, bool> = stored
             .outcomes
             .iter()
             .enumerate()
             .map(|(i, (_, correct))| (i + 1, *correct))
             .collect();
-        let saved = self.store().responses(id).await?;
-        self.grade_answers(&row, &items, &saved, &outcomes, now)
-            .await?;
+        let reviews = self.graded(&row, &items, &saved, &outcomes, now).await?;
+        if !self
+            .store()
+            .submit_attempt(id, &serde_json::to_string(&stored)?, now, &reviews)
+            .await?
+        {
+            return Err(EngineError::Conflict(
+                "the attempt is already submitted".into(),
+            ));
+        }
         Ok(report)
     }
 
@@ -55,18 +55,18 @@ impl Engine {
         &self,
         row: &AttemptRow,
         items: &[FormItem],
+        saved: &[ResponseRow],
         ended: OffsetDateTime,
     ) -> Result<(Report, StoredResult), EngineError> {
         let exam = self.exam(&row.exam_code)?;
-        let saved = self.store().responses(&row.id).await?;
         let mut reviewed = Vec::with_capacity(items.len());
         let mut outcomes = Vec::new();
         let mut per_item: Vec<(QuestionId, bool)> = Vec::with_capacity(items.len());
-        let mut scored: Vec<(Question, usize, u8, bool)> = Vec::new();
+        let mut scored: Vec<(Arc<Question>, usize, u8, bool)> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let n = i + 1;
             let (question, part) = self.revision(item).await?;
-            let (response, flagged) = form::saved_response(&saved, n)?;
+            let (response, flagged) = form::saved_response(saved, n)?;
             let original = response.as_ref().map(|r| item.to_original(r));
             let correct = is_correct(&part, original.as_ref());
             if item.scored {
@@ -84,8 +84,10 @@ impl Engine {
         let summary = summarize(exam, &outcomes);
         let irt = match row.mode {
             Mode::Exam => {
-                let refs: Vec<(&Question, usize, u8, bool)> =
-                    scored.iter().map(|(q, p, d, c)| (q, *p, *d, *c)).collect();
+                let refs: Vec<(&Question, usize, u8, bool)> = scored
+                    .iter()
+                    .map(|(q, p, d, c)| (q.as_ref(), *p, *d, *c))
+                    .collect();
                 self.calibrated_estimate(exam, &refs).await?
             }
             _ => None,

@@ -163,6 +163,7 @@ impl Engine {
         let (rows, exams) =
             tokio::task::spawn_blocking(move || fit_all(exams, &statuses, now)).await?;
         self.store().replace_item_stats(&rows).await?;
+        self.cache.calibrated();
         Ok(CalibrationSummary {
             exams,
             seconds: started.elapsed().as_secs_f64(),

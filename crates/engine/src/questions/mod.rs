@@ -5,26 +5,30 @@
 pub mod browse;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use getmycert_core::draw::Candidate;
 use getmycert_core::{Exam, ExamCode, FormItem, ItemStatus, Part, Question, QuestionId};
-use getmycert_store::QuestionFilter;
 
+use crate::cache::Pool;
 use crate::{Engine, EngineError, form};
 
-/// An exam's draw candidates and their questions.
+/// An exam's draw candidates for one identity (when it last saw each item), over the
+/// exam's cached pool.
 pub(crate) struct Bank {
     pub candidates: Vec<Candidate>,
-    pub questions: HashMap<QuestionId, Question>,
+    pub pool: Arc<Pool>,
 }
 
 impl Bank {
+    /// The question `id` of the pool.
+    pub fn question(&self, id: &QuestionId) -> Option<&Question> {
+        self.pool.questions.get(id).map(|q| q.as_ref())
+    }
+
     /// How many options the `part` of question `id` has (0 if unknown).
     pub fn options(&self, id: &QuestionId, part: usize) -> usize {
-        self.questions
-            .get(id)
-            .and_then(|q| q.parts.get(part))
-            .map_or(0, |p| p.options.len())
+        self.pool.options(id, part)
     }
 }
 
@@ -37,9 +41,20 @@ impl Engine {
             .ok_or_else(|| EngineError::invalid(format!("there is no exam {code} in the catalog")))
     }
 
-    /// The question and part an attempt item was served, as it was then.
-    pub(crate) async fn revision(&self, item: &FormItem) -> Result<(Question, Part), EngineError> {
-        let question = self.store().question_revision(&item.id, &item.hash).await?;
+    /// The question and part an attempt item was served, as it was then: from the cache of
+    /// immutable revisions, or from the store once.
+    pub(crate) async fn revision(
+        &self,
+        item: &FormItem,
+    ) -> Result<(Arc<Question>, Part), EngineError> {
+        let question = match self.cache.revision(&item.id, &item.hash) {
+            Some(q) => q,
+            None => {
+                let q = Arc::new(self.store().question_revision(&item.id, &item.hash).await?);
+                self.cache.keep_revision(item.hash.clone(), q.clone());
+                q
+            }
+        };
         let part = question.parts.get(item.part).cloned().ok_or_else(|| {
             EngineError::Internal(format!("{} has no part {}", item.id, item.part))
         })?;
@@ -59,27 +74,39 @@ impl Engine {
         Ok(seen)
     }
 
-    /// The live and pilot items of an exam, as draw candidates for `owner`. Pilots that
-    /// calibration found ready are drawn as live.
+    /// The live and pilot items of an exam, as draw candidates for `owner`: the exam's pool
+    /// (cached) with when this identity last saw each item.
     pub(crate) async fn bank(&self, exam: &Exam, owner: &str) -> Result<Bank, EngineError> {
-        let page = self
-            .store()
-            .list_questions(&QuestionFilter {
-                exam: Some(exam.code.to_string()),
-                statuses: vec![ItemStatus::Live, ItemStatus::Pilot],
-                limit: 100_000,
-                ..Default::default()
-            })
-            .await?;
+        let pool = self.pool(exam).await?;
         let seen = self.last_seen(owner).await?;
+        let candidates = pool
+            .candidates
+            .iter()
+            .map(|c| Candidate {
+                last_seen: seen.get(&c.id).copied(),
+                ..c.clone()
+            })
+            .collect();
+        Ok(Bank { candidates, pool })
+    }
+
+    /// This instance's live and pilot items of `exam` as draw candidates; pilots that
+    /// calibration found ready are drawn as live.
+    async fn pool(&self, exam: &Exam) -> Result<Arc<Pool>, EngineError> {
+        if let Some(pool) = self.cache.pool(&exam.code) {
+            return Ok(pool);
+        }
         let promoted = self.store().promoted_items(exam.code.as_str()).await?;
         let mut questions = HashMap::new();
         let mut candidates = Vec::new();
-        for stored in page.items {
-            let q = stored.question;
+        for q in &self.content().questions {
+            if !matches!(q.status, ItemStatus::Live | ItemStatus::Pilot) {
+                continue;
+            }
             let Some(m) = q.mapping_for(&exam.code) else {
                 continue;
             };
+            let (_, hash) = getmycert_store::revision(q)?;
             let status = match q.status {
                 ItemStatus::Pilot if promoted.iter().any(|p| p == q.id.as_str()) => {
                     ItemStatus::Live
@@ -88,19 +115,18 @@ impl Engine {
             };
             candidates.push(Candidate {
                 id: q.id.clone(),
-                hash: stored.hash,
+                hash,
                 status,
                 domain: m.domain,
                 task: m.task,
                 parts: q.parts.len(),
-                last_seen: seen.get(&q.id).copied(),
+                last_seen: None,
             });
-            questions.insert(q.id.clone(), q);
+            questions.insert(q.id.clone(), Arc::new(q.clone()));
         }
-        Ok(Bank {
-            candidates,
-            questions,
-        })
+        let pool = Arc::new(Pool::new(candidates, questions));
+        self.cache.keep_pool(exam.code.clone(), pool.clone());
+        Ok(pool)
     }
 
     /// Live items per exam code, for pages that say what the site offers.

@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::This;
-use crate::{AttemptRow, AttemptStore, NewAttempt, ResponseRow, StoreError};
+use crate::{
+    AttemptRow, AttemptStore, CardReview, CardRow, NewAttempt, ResponseRow, SavedAnswer, StoreError,
+};
 
 /// The columns of an [`AttemptRow`].
 pub(crate) const ATTEMPT_COLUMNS: &str = "id, owner, exam_code, mode, seed, items, started_at, \
@@ -77,32 +79,36 @@ impl AttemptStore for This {
         .await?)
     }
 
-    async fn save_response(
+    async fn save_answer(
         &self,
         attempt_id: &str,
         n: i32,
         response: Option<&str>,
-        flagged: bool,
-        changed: bool,
+        flagged: Option<bool>,
         at: OffsetDateTime,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
+    ) -> Result<Option<SavedAnswer>, StoreError> {
+        // $5 tells whether a flag was sent; a response of NULL keeps the saved one.
+        Ok(sqlx::query_as(
             "INSERT INTO responses (attempt_id, n, response, flagged, answered_at, changes)
-             SELECT $1, $2, $3, $4, $5, 0
+             SELECT $1, $2, $3, $4, $6, 0
              WHERE EXISTS (SELECT 1 FROM attempts WHERE id = $1 AND submitted_at IS NULL)
-             ON CONFLICT (attempt_id, n) DO UPDATE SET response = excluded.response,
-               flagged = excluded.flagged, answered_at = excluded.answered_at,
-               changes = responses.changes + $6",
+             ON CONFLICT (attempt_id, n) DO UPDATE SET
+               response = COALESCE(excluded.response, responses.response),
+               flagged = CASE WHEN $5 THEN excluded.flagged ELSE responses.flagged END,
+               answered_at = excluded.answered_at,
+               changes = responses.changes + CASE
+                 WHEN excluded.response IS NOT NULL AND responses.response IS NOT NULL
+                   AND excluded.response <> responses.response THEN 1 ELSE 0 END
+             RETURNING response IS NOT NULL AS answered, flagged",
         )
         .bind(attempt_id)
         .bind(n)
         .bind(response)
-        .bind(flagged)
+        .bind(flagged.unwrap_or(false))
+        .bind(flagged.is_some())
         .bind(at)
-        .bind(i32::from(changed))
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     async fn responses(&self, attempt_id: &str) -> Result<Vec<ResponseRow>, StoreError> {
@@ -115,12 +121,25 @@ impl AttemptStore for This {
         .await?)
     }
 
+    async fn response(&self, attempt_id: &str, n: i32) -> Result<Option<ResponseRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT n, response, flagged, answered_at, changes FROM responses
+             WHERE attempt_id = $1 AND n = $2",
+        )
+        .bind(attempt_id)
+        .bind(n)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     async fn submit_attempt(
         &self,
         attempt_id: &str,
         result: &str,
         at: OffsetDateTime,
+        reviews: &[(CardReview, CardRow)],
     ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE attempts SET submitted_at = $2, result = $3
              WHERE id = $1 AND submitted_at IS NULL",
@@ -128,9 +147,14 @@ impl AttemptStore for This {
         .bind(attempt_id)
         .bind(at)
         .bind(result)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        super::learning::write_reviews(&mut tx, reviews).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn drill_exposure(&self, exam: &str) -> Result<HashMap<String, i64>, StoreError> {

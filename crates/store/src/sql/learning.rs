@@ -67,6 +67,53 @@ impl TryFrom<ReviewRecord> for CardReview {
 const CARD_COLUMNS: &str =
     "owner, question_id, stability, difficulty, due_at, last_review_at, reps, lapses";
 
+/// Logs graded answers and writes the cards' new states inside `tx`, skipping attempt items
+/// already graded; returns how many were new.
+pub(super) async fn write_reviews(
+    tx: &mut sqlx::Transaction<'static, super::Db>,
+    reviews: &[(CardReview, CardRow)],
+) -> Result<usize, StoreError> {
+    let mut written = 0;
+    for (r, c) in reviews {
+        let logged = sqlx::query(
+            "INSERT INTO card_reviews (attempt_id, n, owner, question_id, grade, reviewed_at, elapsed_days)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (attempt_id, n) DO NOTHING",
+        )
+        .bind(&r.attempt_id)
+        .bind(r.n)
+        .bind(&r.owner)
+        .bind(&r.question_id)
+        .bind(r.grade.as_str())
+        .bind(unix(r.reviewed_at))
+        .bind(r.elapsed_days)
+        .execute(&mut **tx)
+        .await?;
+        if logged.rows_affected() == 0 {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO cards (owner, question_id, stability, difficulty, due_at, last_review_at, reps, lapses)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (owner, question_id) DO UPDATE SET stability = excluded.stability,
+               difficulty = excluded.difficulty, due_at = excluded.due_at,
+               last_review_at = excluded.last_review_at, reps = excluded.reps,
+               lapses = excluded.lapses",
+        )
+        .bind(&c.owner)
+        .bind(&c.question_id)
+        .bind(c.stability)
+        .bind(c.difficulty)
+        .bind(unix(c.due_at))
+        .bind(unix(c.last_review_at))
+        .bind(c.reps)
+        .bind(c.lapses)
+        .execute(&mut **tx)
+        .await?;
+        written += 1;
+    }
+    Ok(written)
+}
+
 #[async_trait]
 impl LearningStore for This {
     async fn card(&self, owner: &str, question_id: &str) -> Result<Option<CardRow>, StoreError> {
@@ -95,44 +142,7 @@ impl LearningStore for This {
 
     async fn record_reviews(&self, reviews: &[(CardReview, CardRow)]) -> Result<usize, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let mut written = 0;
-        for (r, c) in reviews {
-            let logged = sqlx::query(
-                "INSERT INTO card_reviews (attempt_id, n, owner, question_id, grade, reviewed_at, elapsed_days)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (attempt_id, n) DO NOTHING",
-            )
-            .bind(&r.attempt_id)
-            .bind(r.n)
-            .bind(&r.owner)
-            .bind(&r.question_id)
-            .bind(r.grade.as_str())
-            .bind(unix(r.reviewed_at))
-            .bind(r.elapsed_days)
-            .execute(&mut *tx)
-            .await?;
-            if logged.rows_affected() == 0 {
-                continue;
-            }
-            sqlx::query(
-                "INSERT INTO cards (owner, question_id, stability, difficulty, due_at, last_review_at, reps, lapses)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                 ON CONFLICT (owner, question_id) DO UPDATE SET stability = excluded.stability,
-                   difficulty = excluded.difficulty, due_at = excluded.due_at,
-                   last_review_at = excluded.last_review_at, reps = excluded.reps,
-                   lapses = excluded.lapses",
-            )
-            .bind(&c.owner)
-            .bind(&c.question_id)
-            .bind(c.stability)
-            .bind(c.difficulty)
-            .bind(unix(c.due_at))
-            .bind(unix(c.last_review_at))
-            .bind(c.reps)
-            .bind(c.lapses)
-            .execute(&mut *tx)
-            .await?;
-            written += 1;
-        }
+        let written = write_reviews(&mut tx, reviews).await?;
         tx.commit().await?;
         Ok(written)
     }

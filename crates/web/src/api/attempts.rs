@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 
 use getmycert_core::scoring::Response as Answer;
 
+use getmycert_engine::attempts::Saved;
 use getmycert_engine::{AttemptView, Report, ReviewedItem, ServedItem, StartRequest};
 
 use super::{ApiError, ErrorBody, body};
@@ -157,7 +158,7 @@ fn parse_response(value: Value) -> Result<(Option<Answer>, Option<bool>), ApiErr
 /// `{"matches": {...}}`, with or without `"flagged"`; or `{"flagged": bool}` alone.
 #[utoipa::path(put, path = "/attempts/{id}/items/{n}/response", tag = "attempts", params(("id" = String, Path), ("n" = usize, Path)),
     request_body(content = Object, description = "A response and/or the flag"),
-    responses((status = 200, description = "Saved; the item as served now", body = ServedItem),
+    responses((status = 200, description = "Saved: the item's state and the time left", body = Saved),
               (status = 409, description = "Submitted or past the deadline; nothing stored", body = ErrorBody),
               (status = 422, description = "Malformed response; nothing stored", body = ErrorBody),
               (status = 404, body = ErrorBody)))]
@@ -169,11 +170,11 @@ async fn respond(
 ) -> Result<Response, ApiError> {
     let n = item_number(&n, StatusCode::UNPROCESSABLE_ENTITY)?;
     let (answer, flagged) = parse_response(body(payload)?)?;
-    state
+    let saved = state
         .engine
         .respond(&owner, &id, n, answer, flagged, OffsetDateTime::now_utc())
         .await?;
-    Ok(Json(state.engine.item(&owner, &id, n).await?).into_response())
+    Ok(Json(saved).into_response())
 }
 
 /// Submits and scores the attempt once.

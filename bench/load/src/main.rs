@@ -1,0 +1,352 @@
+//! `getmycert-load`: measures a running GetMyCert server from outside, over HTTP, and reads the
+//! server's CPU time and memory from /proc.
+//!
+//! - `costs`: the server CPU each kind of request costs (start, item, save, submit, report),
+//!   phase by phase, next to a static file measured in the same run.
+//! - `rush`: the exam-day rush: N guests arrive within a window, each sits a whole simulation
+//!   at a given pace; per-phase latency percentiles, errors, CPU seconds, sittings per CPU
+//!   second, peak and final resident memory.
+//! - `steady`: N learners doing practice sets back to back for a while.
+//!
+//! The server is started separately (see `bench/load/run.sh`, which pins it to one core).
+#![forbid(unsafe_code)]
+
+mod proc;
+mod report;
+mod sitting;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+
+use report::{Phase, Recorder};
+use sitting::{Client, Sitting};
+
+#[derive(Debug, Parser)]
+#[command(about = "Load harness for GetMyCert")]
+struct Args {
+    /// The server's base URL.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// The server's process id, for CPU and memory readings from /proc.
+    #[arg(long)]
+    pid: u32,
+    /// The exam to sit.
+    #[arg(long, default_value = "AIF-C01")]
+    exam: String,
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Debug, Subcommand)]
+enum Scenario {
+    /// Server CPU per request for each hot path, next to a static file.
+    Costs {
+        /// Whole simulations to run, phase by phase.
+        #[arg(long, default_value_t = 40)]
+        sittings: usize,
+        /// Requests in flight at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+    },
+    /// The exam-day rush.
+    Rush {
+        /// Guests who each start and complete one simulation.
+        #[arg(long, default_value_t = 1000)]
+        guests: usize,
+        /// Seconds over which the guests arrive (uniformly).
+        #[arg(long, default_value_t = 60.0)]
+        window: f64,
+        /// Mean seconds between answers (each pause is drawn between half and 1.5 times it).
+        #[arg(long, default_value_t = 1.0)]
+        think: f64,
+        /// Also measure the static file for the ratio (requests).
+        #[arg(long, default_value_t = 2000)]
+        static_requests: usize,
+    },
+    /// Learners doing 20-question practice sets back to back.
+    Steady {
+        #[arg(long, default_value_t = 200)]
+        learners: usize,
+        #[arg(long, default_value_t = 60.0)]
+        seconds: f64,
+        #[arg(long, default_value_t = 1.0)]
+        think: f64,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("no async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    if proc::read(args.pid).is_none() {
+        eprintln!("no process {} to read from /proc", args.pid);
+        return std::process::ExitCode::FAILURE;
+    }
+    let client = Client::new(&args.url, &args.exam);
+    runtime.block_on(async {
+        match args.scenario {
+            Scenario::Costs {
+                sittings,
+                concurrency,
+            } => costs(&client, args.pid, sittings, concurrency).await,
+            Scenario::Rush {
+                guests,
+                window,
+                think,
+                static_requests,
+            } => rush(&client, args.pid, guests, window, think, static_requests).await,
+            Scenario::Steady {
+                learners,
+                seconds,
+                think,
+            } => steady(&client, args.pid, learners, seconds, think).await,
+        }
+    });
+    std::process::ExitCode::SUCCESS
+}
+
+/// Runs `n` requests made by `make`, `concurrency` at a time; returns the server CPU they cost.
+async fn phase<F, Fut>(
+    recorder: &Recorder,
+    pid: u32,
+    name: Phase,
+    n: usize,
+    concurrency: usize,
+    make: F,
+) -> Duration
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<(), String>> + Send,
+{
+    let before = proc::read(pid).unwrap_or_default();
+    let make = Arc::new(make);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (make, next, recorder) = (make.clone(), next.clone(), recorder.clone());
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let started = Instant::now();
+                let outcome = make(i).await;
+                recorder.record(name, started.elapsed(), outcome.is_ok());
+            }
+        }));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    let after = proc::read(pid).unwrap_or_default();
+    after.cpu.saturating_sub(before.cpu)
+}
+
+async fn costs(client: &Client, pid: u32, sittings: usize, concurrency: usize) {
+    let recorder = Recorder::default();
+    let statics = 20_000;
+    let c = client.clone();
+    let static_cpu = phase(
+        &recorder,
+        pid,
+        Phase::Static,
+        statics,
+        concurrency,
+        move |_| {
+            let c = c.clone();
+            async move { c.static_file().await }
+        },
+    )
+    .await;
+    let c = client.clone();
+    let health_cpu = phase(
+        &recorder,
+        pid,
+        Phase::Health,
+        statics,
+        concurrency,
+        move |_| {
+            let c = c.clone();
+            async move { c.health().await }
+        },
+    )
+    .await;
+    let mut rows = vec![
+        (Phase::Static, statics, static_cpu),
+        (Phase::Health, statics, health_cpu),
+    ];
+    let sittings_list: Arc<Vec<tokio::sync::Mutex<Option<Sitting>>>> = Arc::new(
+        (0..sittings)
+            .map(|_| tokio::sync::Mutex::new(None))
+            .collect(),
+    );
+    let (c, s) = (client.clone(), sittings_list.clone());
+    let cpu = phase(
+        &recorder,
+        pid,
+        Phase::Start,
+        sittings,
+        concurrency,
+        move |i| {
+            let (c, s) = (c.clone(), s.clone());
+            async move {
+                let sitting = c.start().await?;
+                *s[i].lock().await = Some(sitting);
+                Ok(())
+            }
+        },
+    )
+    .await;
+    rows.push((Phase::Start, sittings, cpu));
+    let total = match sittings_list[0].lock().await.as_ref() {
+        Some(s) => s.total,
+        None => {
+            eprintln!("no attempt could be started; see the server's log");
+            return;
+        }
+    };
+    for (name, kind) in [(Phase::Item, 0), (Phase::Save, 1)] {
+        let (c, s) = (client.clone(), sittings_list.clone());
+        let cpu = phase(
+            &recorder,
+            pid,
+            name,
+            sittings * total,
+            concurrency,
+            move |i| {
+                let (c, s) = (c.clone(), s.clone());
+                async move {
+                    let mut guard = s[i / total].lock().await;
+                    let sitting = guard.as_mut().ok_or("no attempt")?;
+                    let n = i % total + 1;
+                    if kind == 0 {
+                        c.item(sitting, n).await
+                    } else {
+                        c.save(sitting, n).await
+                    }
+                }
+            },
+        )
+        .await;
+        rows.push((name, sittings * total, cpu));
+    }
+    for name in [Phase::Submit, Phase::Report] {
+        let (c, s) = (client.clone(), sittings_list.clone());
+        let cpu = phase(&recorder, pid, name, sittings, concurrency, move |i| {
+            let (c, s) = (c.clone(), s.clone());
+            async move {
+                let guard = s[i].lock().await;
+                let sitting = guard.as_ref().ok_or("no attempt")?;
+                match name {
+                    Phase::Submit => c.submit(sitting).await,
+                    _ => c.report(sitting).await,
+                }
+            }
+        })
+        .await;
+        rows.push((name, sittings, cpu));
+    }
+    report::costs_table(&rows, total, &recorder, proc::read(pid).unwrap_or_default());
+}
+
+async fn rush(
+    client: &Client,
+    pid: u32,
+    guests: usize,
+    window: f64,
+    think: f64,
+    static_requests: usize,
+) {
+    let recorder = Recorder::default();
+    let c = client.clone();
+    let static_cpu = phase(
+        &recorder,
+        pid,
+        Phase::Static,
+        static_requests,
+        8,
+        move |_| {
+            let c = c.clone();
+            async move { c.static_file().await }
+        },
+    )
+    .await;
+    let before = proc::read(pid).unwrap_or_default();
+    let started = Instant::now();
+    let peak = report::watch_memory(pid);
+    let mut tasks = Vec::with_capacity(guests);
+    for g in 0..guests {
+        let arrival = Duration::from_secs_f64(window * g as f64 / guests as f64);
+        let (c, recorder) = (client.clone(), recorder.clone());
+        tasks.push(tokio::spawn(async move {
+            tokio::time::sleep_until(tokio::time::Instant::from_std(started + arrival)).await;
+            c.sit(&recorder, think, g as u64).await
+        }));
+    }
+    let mut completed = 0;
+    for t in tasks {
+        if matches!(t.await, Ok(true)) {
+            completed += 1;
+        }
+    }
+    let elapsed = started.elapsed();
+    let after = proc::read(pid).unwrap_or_default();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let settled = proc::read(pid).unwrap_or_default();
+    report::rush_summary(report::RushFigures {
+        guests,
+        completed,
+        elapsed,
+        cpu: after.cpu.saturating_sub(before.cpu),
+        static_cpu_per_request: static_cpu / static_requests.max(1) as u32,
+        idle_rss_kb: before.rss_kb,
+        peak_rss_kb: peak.stop().max(after.peak_rss_kb),
+        settled_rss_kb: settled.rss_kb,
+        recorder: &recorder,
+    });
+}
+
+async fn steady(client: &Client, pid: u32, learners: usize, seconds: f64, think: f64) {
+    let recorder = Recorder::default();
+    let before = proc::read(pid).unwrap_or_default();
+    let until = Instant::now() + Duration::from_secs_f64(seconds);
+    let mut tasks = Vec::new();
+    for g in 0..learners {
+        let (c, recorder) = (client.clone(), recorder.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut sets = 0;
+            while Instant::now() < until {
+                if c.practise(&recorder, think, g as u64 * 1000 + sets).await {
+                    sets += 1;
+                }
+            }
+            sets
+        }));
+    }
+    let mut sets = 0;
+    for t in tasks {
+        sets += t.await.unwrap_or(0);
+    }
+    let after = proc::read(pid).unwrap_or_default();
+    println!(
+        "steady practice: {learners} learners, {seconds:.0} s, {sets} practice sets completed"
+    );
+    println!(
+        "server CPU {:.2} s; resident memory {} MB (peak {} MB)",
+        after.cpu.saturating_sub(before.cpu).as_secs_f64(),
+        after.rss_kb / 1024,
+        after.peak_rss_kb / 1024
+    );
+    recorder.print();
+}

@@ -1,0 +1,148 @@
+//! What the engine keeps in memory, shared by every request:
+//!
+//! - **revisions**: question revisions by (id, content hash). A revision never changes, so a
+//!   cached one is always the one an attempt drew, on any instance; a miss reads the store once.
+//! - **pools**: per exam, the draw candidates of this instance's bank (live and pilot items,
+//!   pilots that calibration promoted counted as live), and the calibrated item parameters.
+//!   Both change only when a calibration runs: this instance drops them when it calibrates, and
+//!   rebuilds them after [`POOL_TTL`] in case another instance did.
+//! - **forms**: the immutable part of recent attempts (owner, exam, mode, deadline, the form),
+//!   so that reading and answering an item costs one query. Growing drills are not cached;
+//!   whether an attempt is submitted is always read from the store.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use time::OffsetDateTime;
+
+use getmycert_core::draw::Candidate;
+use getmycert_core::{ExamCode, FormItem, Mode, Question, QuestionId};
+
+use crate::readiness::Parameters;
+
+/// How long a pool or parameter set is trusted before it is rebuilt from the store.
+pub const POOL_TTL: Duration = Duration::from_secs(300);
+/// Attempts whose form is kept; beyond this the cache is cleared (it refills on demand).
+const MAX_FORMS: usize = 100_000;
+
+/// An exam's draw candidates (`last_seen` unset) and their questions.
+#[derive(Debug)]
+pub(crate) struct Pool {
+    pub candidates: Vec<Candidate>,
+    pub questions: HashMap<QuestionId, Arc<Question>>,
+    built: Instant,
+}
+
+impl Pool {
+    pub fn new(candidates: Vec<Candidate>, questions: HashMap<QuestionId, Arc<Question>>) -> Self {
+        Self {
+            candidates,
+            questions,
+            built: Instant::now(),
+        }
+    }
+
+    /// How many options the `part` of question `id` has (0 if unknown).
+    pub fn options(&self, id: &QuestionId, part: usize) -> usize {
+        self.questions
+            .get(id)
+            .and_then(|q| q.parts.get(part))
+            .map_or(0, |p| p.options.len())
+    }
+}
+
+/// The immutable part of an attempt.
+#[derive(Debug)]
+pub(crate) struct Form {
+    pub owner: String,
+    pub mode: Mode,
+    pub deadline: Option<OffsetDateTime>,
+    pub items: Vec<FormItem>,
+}
+
+/// Calibrated parameters of an exam, and when they were read.
+#[derive(Debug)]
+struct Calibrated {
+    parameters: Arc<Parameters>,
+    read: Instant,
+}
+
+/// The engine's in-memory state.
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    revisions: RwLock<HashMap<(QuestionId, String), Arc<Question>>>,
+    pools: RwLock<HashMap<ExamCode, Arc<Pool>>>,
+    parameters: RwLock<HashMap<ExamCode, Calibrated>>,
+    forms: RwLock<HashMap<String, Arc<Form>>>,
+}
+
+impl Cache {
+    pub fn revision(&self, id: &QuestionId, hash: &str) -> Option<Arc<Question>> {
+        let revisions = self.revisions.read().ok()?;
+        revisions.get(&(id.clone(), hash.to_owned())).cloned()
+    }
+
+    pub fn keep_revision(&self, hash: String, question: Arc<Question>) {
+        if let Ok(mut revisions) = self.revisions.write() {
+            revisions.insert((question.id.clone(), hash), question);
+        }
+    }
+
+    /// The pool of `exam`, if it was built within [`POOL_TTL`].
+    pub fn pool(&self, exam: &ExamCode) -> Option<Arc<Pool>> {
+        let pools = self.pools.read().ok()?;
+        pools
+            .get(exam)
+            .filter(|p| p.built.elapsed() < POOL_TTL)
+            .cloned()
+    }
+
+    pub fn keep_pool(&self, exam: ExamCode, pool: Arc<Pool>) {
+        if let Ok(mut pools) = self.pools.write() {
+            pools.insert(exam, pool);
+        }
+    }
+
+    pub fn parameters(&self, exam: &ExamCode) -> Option<Arc<Parameters>> {
+        let all = self.parameters.read().ok()?;
+        all.get(exam)
+            .filter(|c| c.read.elapsed() < POOL_TTL)
+            .map(|c| c.parameters.clone())
+    }
+
+    pub fn keep_parameters(&self, exam: ExamCode, parameters: Arc<Parameters>) {
+        if let Ok(mut all) = self.parameters.write() {
+            all.insert(
+                exam,
+                Calibrated {
+                    parameters,
+                    read: Instant::now(),
+                },
+            );
+        }
+    }
+
+    /// Drops what a calibration changes: pools (promotions) and parameters.
+    pub fn calibrated(&self) {
+        if let Ok(mut pools) = self.pools.write() {
+            pools.clear();
+        }
+        if let Ok(mut all) = self.parameters.write() {
+            all.clear();
+        }
+    }
+
+    pub fn form(&self, attempt: &str) -> Option<Arc<Form>> {
+        self.forms.read().ok()?.get(attempt).cloned()
+    }
+
+    pub fn keep_form(&self, attempt: String, form: Arc<Form>) {
+        if let Ok(mut forms) = self.forms.write() {
+            if forms.len() >= MAX_FORMS {
+                forms.clear();
+            }
+            forms.insert(attempt, form);
+        }
+    }
+}
