@@ -6,7 +6,7 @@
 //!   pilots that calibration promoted counted as live), and the calibrated item parameters.
 //!   Both change only when a calibration runs: this instance drops them when it calibrates, and
 //!   rebuilds them after [`POOL_TTL`] in case another instance did.
-//! - **forms**: the immutable part of recent attempts (owner, exam, mode, deadline, the form),
+//! - **forms**: the immutable part of recent attempts (owner, deadline, the form),
 //!   so that reading and answering an item costs one query. Growing drills are not cached;
 //!   whether an attempt is submitted is always read from the store.
 
@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
 use getmycert_core::draw::Candidate;
-use getmycert_core::{ExamCode, FormItem, Mode, Question, QuestionId};
+use getmycert_core::{ExamCode, FormItem, Question, QuestionId};
 
 use crate::readiness::Parameters;
 
@@ -25,6 +25,42 @@ use crate::readiness::Parameters;
 pub const POOL_TTL: Duration = Duration::from_secs(300);
 /// Attempts whose form is kept; beyond this the cache is cleared (it refills on demand).
 const MAX_FORMS: usize = 100_000;
+
+/// A revision of a question: its id, content hash and body.
+#[derive(Debug)]
+pub(crate) struct Revision {
+    pub id: QuestionId,
+    pub hash: String,
+    pub question: Arc<Question>,
+}
+
+/// One item of a cached form, sharing its revision with the revision cache (a form of 65
+/// items costs a few kilobytes, not a copy of every id and hash).
+#[derive(Debug)]
+pub(crate) struct CachedItem {
+    pub revision: Arc<Revision>,
+    pub part: u16,
+    pub scored: bool,
+    pub domain: u8,
+    pub task: u8,
+    /// Display position → index into the part's options.
+    pub order: Box<[u8]>,
+}
+
+impl CachedItem {
+    /// The item as `core` rules take it.
+    pub fn form_item(&self) -> FormItem {
+        FormItem {
+            id: self.revision.id.clone(),
+            hash: self.revision.hash.clone(),
+            part: usize::from(self.part),
+            scored: self.scored,
+            domain: self.domain,
+            task: self.task,
+            order: self.order.iter().map(|o| usize::from(*o)).collect(),
+        }
+    }
+}
 
 /// An exam's draw candidates (`last_seen` unset) and their questions.
 #[derive(Debug)]
@@ -56,9 +92,8 @@ impl Pool {
 #[derive(Debug)]
 pub(crate) struct Form {
     pub owner: String,
-    pub mode: Mode,
     pub deadline: Option<OffsetDateTime>,
-    pub items: Vec<FormItem>,
+    pub items: Vec<CachedItem>,
 }
 
 /// Calibrated parameters of an exam, and when they were read.
@@ -71,21 +106,35 @@ struct Calibrated {
 /// The engine's in-memory state.
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
-    revisions: RwLock<HashMap<(QuestionId, String), Arc<Question>>>,
+    revisions: RwLock<HashMap<QuestionId, Vec<Arc<Revision>>>>,
     pools: RwLock<HashMap<ExamCode, Arc<Pool>>>,
     parameters: RwLock<HashMap<ExamCode, Calibrated>>,
     forms: RwLock<HashMap<String, Arc<Form>>>,
 }
 
 impl Cache {
-    pub fn revision(&self, id: &QuestionId, hash: &str) -> Option<Arc<Question>> {
+    pub fn revision(&self, id: &QuestionId, hash: &str) -> Option<Arc<Revision>> {
         let revisions = self.revisions.read().ok()?;
-        revisions.get(&(id.clone(), hash.to_owned())).cloned()
+        revisions.get(id)?.iter().find(|r| r.hash == hash).cloned()
     }
 
-    pub fn keep_revision(&self, hash: String, question: Arc<Question>) {
-        if let Ok(mut revisions) = self.revisions.write() {
-            revisions.insert((question.id.clone(), hash), question);
+    /// Keeps a revision (or returns the one already kept).
+    pub fn keep_revision(&self, hash: String, question: Arc<Question>) -> Arc<Revision> {
+        let revision = Arc::new(Revision {
+            id: question.id.clone(),
+            hash,
+            question,
+        });
+        let Ok(mut revisions) = self.revisions.write() else {
+            return revision;
+        };
+        let kept = revisions.entry(revision.id.clone()).or_default();
+        match kept.iter().find(|r| r.hash == revision.hash) {
+            Some(existing) => existing.clone(),
+            None => {
+                kept.push(revision.clone());
+                revision
+            }
         }
     }
 

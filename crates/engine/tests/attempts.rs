@@ -122,3 +122,47 @@ async fn at_the_deadline_answers_are_refused_and_the_attempt_is_submitted_with_w
     assert_eq!(again.summary, report.summary);
     engine.close().await;
 }
+
+/// An attempt keeps the revisions it drew: after an edit of the bank (a new instance with the
+/// new content, as after a deploy), its items are still served, scored and reviewed as drawn,
+/// while new attempts get the new revision.
+#[tokio::test]
+async fn an_attempt_is_served_the_revisions_it_drew_after_the_bank_changes() {
+    let db = TestDatabase::sqlite();
+    let store = getmycert_store::connect(&db.url).await.expect("store");
+    let before = Content::load(&ContentSource::Dir(repository_content())).expect("content");
+    let engine = Engine::new(store.clone(), Arc::new(before.clone()));
+    engine.sync_content().await.expect("synced");
+    let t0 = OffsetDateTime::now_utc();
+    let request = StartRequest {
+        seed: Some(3),
+        ..StartRequest::new("AIF-C01", Mode::Exam)
+    };
+    let old = engine.start("g-old", &request, t0).await.expect("started");
+    let first = engine.item("g-old", &old.id, 1).await.expect("item");
+
+    // Every stem of the bank edited: each item gets a new revision.
+    let mut after = before.clone();
+    for q in &mut after.questions {
+        for part in &mut q.parts {
+            part.stem = format!("{} (edited)", part.stem);
+        }
+    }
+    let deployed = Engine::new(store.clone(), Arc::new(after));
+    deployed.sync_content().await.expect("synced again");
+    let served = deployed.item("g-old", &old.id, 1).await.expect("old item");
+    assert_eq!(
+        served.stem, first.stem,
+        "the drawn revision, not the new one"
+    );
+    let report = deployed
+        .submit("g-old", &old.id, t0 + Duration::minutes(5))
+        .await
+        .expect("submitted");
+    assert!(report.items.iter().all(|i| !i.stem.ends_with("(edited)")));
+
+    let new = deployed.start("g-new", &request, t0).await.expect("new");
+    let fresh = deployed.item("g-new", &new.id, 1).await.expect("new item");
+    assert!(fresh.stem.ends_with("(edited)"), "{}", fresh.stem);
+    deployed.close().await;
+}

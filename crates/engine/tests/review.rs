@@ -430,7 +430,8 @@ async fn promotion(store: Arc<dyn Store>) {
         .sync_questions(&content.questions)
         .await
         .expect("questions");
-    let engine = Engine::new(store.clone(), Arc::new(content));
+    let content = Arc::new(content);
+    let engine = Engine::new(store.clone(), content.clone());
     let request = StartRequest {
         tasks: vec![format!("{domain}.{task}")],
         count: Some(members.len()),
@@ -461,6 +462,9 @@ async fn promotion(store: Arc<dyn Store>) {
         }])
         .await
         .expect("stats");
+    // Statistics written by another instance's calibration: this one keeps its pool for a
+    // while (its own calibration would drop it at once); a newly started instance sees them.
+    let engine = Engine::new(store.clone(), content);
     let set = engine.start("g-b", &request, t0).await.expect("drawn now");
     assert_eq!(set.total, members.len());
     let mut served = Vec::new();

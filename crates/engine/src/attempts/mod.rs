@@ -18,7 +18,7 @@ use getmycert_core::scoring::scaled::Summary;
 use getmycert_core::{FormItem, Mode, PartKind, QuestionId};
 use getmycert_store::AttemptRow;
 
-use crate::cache::Form;
+use crate::cache::{CachedItem, Form};
 use crate::drill::DrillState;
 use crate::{Engine, EngineError, form};
 
@@ -240,14 +240,14 @@ impl Engine {
         Ok((row, items))
     }
 
-    /// The immutable part of attempt `id` (owner, mode, deadline, form) if `owner` owns
-    /// it, from the cache, or from the store (a growing drill always from the store); the row
-    /// too when it was read.
+    /// The immutable part of attempt `id` (owner, deadline, form) if `owner` owns it,
+    /// from the cache, or from the store (a growing drill always from the store, and then with
+    /// its row and form as read).
     pub(crate) async fn form(
         &self,
         owner: &str,
         id: &str,
-    ) -> Result<(Arc<Form>, Option<AttemptRow>), EngineError> {
+    ) -> Result<(Arc<Form>, Option<(AttemptRow, Vec<FormItem>)>), EngineError> {
         if let Some(form) = self.cache.form(id) {
             return match form.owner == owner {
                 true => Ok((form, None)),
@@ -255,16 +255,42 @@ impl Engine {
             };
         }
         let (row, items) = self.owned(owner, id).await?;
-        let form = Arc::new(Form {
-            owner: row.owner.clone(),
-            mode: row.mode,
-            deadline: row.deadline,
-            items,
-        });
-        if row.mode != Mode::Drill {
-            self.cache.keep_form(id.to_owned(), form.clone());
+        let form = Arc::new(self.cached_form(owner, row.deadline, &items).await?);
+        if row.mode == Mode::Drill {
+            return Ok((form, Some((row, items))));
         }
-        Ok((form, Some(row)))
+        self.cache.keep_form(id.to_owned(), form.clone());
+        Ok((form, None))
+    }
+
+    /// A form to cache: each item pointing at its cached revision.
+    pub(crate) async fn cached_form(
+        &self,
+        owner: &str,
+        deadline: Option<OffsetDateTime>,
+        items: &[FormItem],
+    ) -> Result<Form, EngineError> {
+        let mut cached = Vec::with_capacity(items.len());
+        for item in items {
+            let (_, part) = self.revision(item).await?;
+            cached.push(CachedItem {
+                revision: self.revision_of(&item.id, &item.hash).await?,
+                part: u16::try_from(part).unwrap_or(u16::MAX),
+                scored: item.scored,
+                domain: item.domain,
+                task: item.task,
+                order: item
+                    .order
+                    .iter()
+                    .map(|o| u8::try_from(*o).unwrap_or(u8::MAX))
+                    .collect(),
+            });
+        }
+        Ok(Form {
+            owner: owner.to_owned(),
+            deadline,
+            items: cached,
+        })
     }
 
     /// Every attempt of `owner`, newest first.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 use getmycert_core::scoring::{Response, is_correct};
-use getmycert_core::{FormItem, Mode, PartKind};
+use getmycert_core::{FormItem, PartKind};
 
 use super::report::review;
 use super::{AttemptView, ReviewedItem, Saved, ServedItem, ServedOption};
@@ -42,8 +42,13 @@ impl Engine {
     /// revision come from the cache; the saved answer is one query.
     pub async fn item(&self, owner: &str, id: &str, n: usize) -> Result<ServedItem, EngineError> {
         let (form, _) = self.form(owner, id).await?;
-        let item = item_at(&form.items, n)?;
-        let (question, part) = self.revision(item).await?;
+        let cached = form
+            .items
+            .get(n.wrapping_sub(1))
+            .ok_or(EngineError::NotFound)?;
+        let item = cached.form_item();
+        let question = &cached.revision.question;
+        let part = &question.parts[usize::from(cached.part)];
         let saved = self.store().response(id, n as i32).await?;
         let (response, flagged) = form::parse_saved(saved.as_ref())?;
         Ok(ServedItem {
@@ -117,8 +122,8 @@ impl Engine {
         flagged: Option<bool>,
         now: OffsetDateTime,
     ) -> Result<Saved, EngineError> {
-        let (form, row) = self.form(owner, id).await?;
-        let item = form.items.get(n.wrapping_sub(1)).ok_or_else(|| {
+        let (form, drill) = self.form(owner, id).await?;
+        let cached = form.items.get(n.wrapping_sub(1)).ok_or_else(|| {
             EngineError::invalid(format!(
                 "item {n} is out of range: this attempt has items 1 to {}",
                 form.items.len()
@@ -130,8 +135,10 @@ impl Engine {
             ));
         }
         if let Some(r) = &response {
-            let (_, part) = self.revision(item).await?;
-            item.validate(&part, r)
+            let part = &cached.revision.question.parts[usize::from(cached.part)];
+            cached
+                .form_item()
+                .validate(part, r)
                 .map_err(|e| EngineError::invalid(e.to_string()))?;
         }
         let json = response.as_ref().map(serde_json::to_string).transpose()?;
@@ -140,8 +147,8 @@ impl Engine {
             .save_answer(id, n as i32, json.as_deref(), flagged, now)
             .await?
             .ok_or_else(|| EngineError::Conflict("the attempt is already submitted".into()))?;
-        if let (Mode::Drill, Some(row), true) = (form.mode, &row, json.is_some()) {
-            self.drill_step(owner, row, &form.items, n).await?;
+        if let (Some((row, items)), true) = (&drill, json.is_some()) {
+            self.drill_step(owner, row, items, n).await?;
         }
         Ok(Saved {
             n,
@@ -198,12 +205,11 @@ impl Engine {
                 "answer the question to see the feedback",
             ));
         }
-        let (question, part) = self.revision(item).await?;
+        let (question, p) = self.revision(item).await?;
+        let part = &question.parts[p];
         let original = response.as_ref().map(|r| item.to_original(r));
-        let correct = is_correct(&part, original.as_ref());
-        Ok(review(
-            n, item, &question, &part, response, correct, flagged,
-        ))
+        let correct = is_correct(part, original.as_ref());
+        Ok(review(n, item, &question, part, response, correct, flagged))
     }
 
     /// Reveals the feedback on item `n` and grades its card (once per attempt item).
@@ -240,8 +246,9 @@ impl Engine {
                 continue;
             }
             if let (Some(r), _) = form::saved_response(&saved, i + 1)? {
-                let (_, part) = self.revision(sibling).await?;
-                outcomes.insert(i + 1, is_correct(&part, Some(&sibling.to_original(&r))));
+                let (question, p) = self.revision(sibling).await?;
+                let part = &question.parts[p];
+                outcomes.insert(i + 1, is_correct(part, Some(&sibling.to_original(&r))));
             }
         }
         self.grade_answers(&row, &items, &saved, &outcomes, now)

@@ -14,7 +14,6 @@ use getmycert_core::{Exam, FormItem, Mode, QuestionId};
 use getmycert_store::NewAttempt;
 
 use super::{AttemptView, ItemState, StartRequest, StoredResult};
-use crate::cache::Form;
 use crate::{Engine, EngineError};
 
 /// The range of a practice set's or drill's length.
@@ -185,15 +184,8 @@ impl Engine {
                 .collect(),
             drill: None,
         };
-        self.cache.keep_form(
-            row.id,
-            Arc::new(Form {
-                owner: owner.to_owned(),
-                mode: request.mode,
-                deadline,
-                items,
-            }),
-        );
+        let form = self.cached_form(owner, deadline, &items).await?;
+        self.cache.keep_form(row.id, Arc::new(form));
         Ok(view)
     }
 

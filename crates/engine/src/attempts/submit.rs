@@ -65,10 +65,11 @@ impl Engine {
         let mut scored: Vec<(Arc<Question>, usize, u8, bool)> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let n = i + 1;
-            let (question, part) = self.revision(item).await?;
+            let (question, p) = self.revision(item).await?;
+            let part = &question.parts[p];
             let (response, flagged) = form::saved_response(saved, n)?;
             let original = response.as_ref().map(|r| item.to_original(r));
-            let correct = is_correct(&part, original.as_ref());
+            let correct = is_correct(part, original.as_ref());
             if item.scored {
                 outcomes.push(Outcome {
                     domain: item.domain,
@@ -77,9 +78,7 @@ impl Engine {
                 scored.push((question.clone(), item.part, item.domain, correct));
             }
             per_item.push((item.id.clone(), correct));
-            reviewed.push(review(
-                n, item, &question, &part, response, correct, flagged,
-            ));
+            reviewed.push(review(n, item, &question, part, response, correct, flagged));
         }
         let summary = summarize(exam, &outcomes);
         let irt = match row.mode {

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use getmycert_core::draw::Candidate;
-use getmycert_core::{Exam, ExamCode, FormItem, ItemStatus, Part, Question, QuestionId};
+use getmycert_core::{Exam, ExamCode, FormItem, ItemStatus, Question, QuestionId};
 
-use crate::cache::Pool;
+use crate::cache::{Pool, Revision};
 use crate::{Engine, EngineError, form};
 
 /// An exam's draw candidates for one identity (when it last saw each item), over the
@@ -41,24 +41,39 @@ impl Engine {
             .ok_or_else(|| EngineError::invalid(format!("there is no exam {code} in the catalog")))
     }
 
-    /// The question and part an attempt item was served, as it was then: from the cache of
-    /// immutable revisions, or from the store once.
+    /// The question an attempt item was served, as it was then, and the index of its part
+    /// (checked): from the cache of immutable revisions, or from the store once.
     pub(crate) async fn revision(
         &self,
         item: &FormItem,
-    ) -> Result<(Arc<Question>, Part), EngineError> {
-        let question = match self.cache.revision(&item.id, &item.hash) {
-            Some(q) => q,
-            None => {
-                let q = Arc::new(self.store().question_revision(&item.id, &item.hash).await?);
-                self.cache.keep_revision(item.hash.clone(), q.clone());
-                q
-            }
-        };
-        let part = question.parts.get(item.part).cloned().ok_or_else(|| {
-            EngineError::Internal(format!("{} has no part {}", item.id, item.part))
-        })?;
-        Ok((question, part))
+    ) -> Result<(Arc<Question>, usize), EngineError> {
+        let question = self
+            .revision_of(&item.id, &item.hash)
+            .await?
+            .question
+            .clone();
+        if item.part >= question.parts.len() {
+            return Err(EngineError::Internal(format!(
+                "{} has no part {}",
+                item.id, item.part
+            )));
+        }
+        Ok((question, item.part))
+    }
+
+    /// The revision `hash` of question `id`, from the cache or from the store once.
+    pub(crate) async fn revision_of(
+        &self,
+        id: &QuestionId,
+        hash: &str,
+    ) -> Result<Arc<Revision>, EngineError> {
+        if let Some(revision) = self.cache.revision(id, hash) {
+            return Ok(revision);
+        }
+        let question = self.store().question_revision(id, hash).await?;
+        Ok(self
+            .cache
+            .keep_revision(hash.to_owned(), Arc::new(question)))
     }
 
     /// When this identity last saw each item (unix seconds of the attempt start).
