@@ -9,14 +9,19 @@
 //! - **forms**: the immutable part of recent attempts (owner, deadline, the form),
 //!   so that reading and answering an item costs one query. Growing drills are not cached;
 //!   whether an attempt is submitted is always read from the store.
+//! - **answers**: the saved answers of open attempts, only when this engine is its database's
+//!   only writer (embedded SQLite). Every save writes the database first and then the copy
+//!   here, so serving an item costs no query; with PostgreSQL several instances may serve the
+//!   same candidate, so their items always read the saved answer from the database.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
 use getmycert_core::draw::Candidate;
+use getmycert_core::scoring::Response;
 use getmycert_core::{ExamCode, FormItem, Question, QuestionId};
 
 use crate::readiness::Parameters;
@@ -103,6 +108,17 @@ struct Calibrated {
     read: Instant,
 }
 
+/// A saved answer as served: the response (if any) and the flag.
+pub(crate) type Answer = (Option<Response>, bool);
+
+/// The answers of one attempt: `writes` counts the saves this engine made, so that a copy read
+/// from the database while a save was under way is never kept.
+#[derive(Debug, Default)]
+struct Held {
+    writes: u64,
+    items: Option<Vec<Answer>>,
+}
+
 /// The engine's in-memory state.
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
@@ -110,6 +126,7 @@ pub(crate) struct Cache {
     pools: RwLock<HashMap<ExamCode, Arc<Pool>>>,
     parameters: RwLock<HashMap<ExamCode, Calibrated>>,
     forms: RwLock<HashMap<String, Arc<Form>>>,
+    answers: Mutex<HashMap<String, Held>>,
 }
 
 impl Cache {
@@ -192,6 +209,68 @@ impl Cache {
                 forms.clear();
             }
             forms.insert(attempt, form);
+        }
+    }
+
+    /// Drops the forms held for `owner` (their attempts moved to another owner).
+    pub fn forget_owner(&self, owner: &str) {
+        if let Ok(mut forms) = self.forms.write() {
+            forms.retain(|_, form| form.owner != owner);
+        }
+    }
+
+    /// The held answer to item `n` (1-based) of `attempt`, or, when the attempt's answers are
+    /// not held, the count of saves to pass to [`Cache::hold_answers`] after reading them.
+    pub fn answer(&self, attempt: &str, n: usize) -> Result<Answer, u64> {
+        let Ok(mut all) = self.answers.lock() else {
+            return Err(u64::MAX);
+        };
+        if all.len() >= MAX_FORMS && !all.contains_key(attempt) {
+            all.clear();
+        }
+        let held = all.entry(attempt.to_owned()).or_default();
+        match &held.items {
+            Some(items) => Ok(items
+                .get(n.wrapping_sub(1))
+                .cloned()
+                .unwrap_or((None, false))),
+            None => Err(held.writes),
+        }
+    }
+
+    /// Holds the answers read from the database, unless a save happened since `writes`.
+    pub fn hold_answers(&self, attempt: &str, writes: u64, items: Vec<Answer>) {
+        if let Ok(mut all) = self.answers.lock()
+            && let Some(held) = all.get_mut(attempt)
+            && held.writes == writes
+            && held.items.is_none()
+        {
+            held.items = Some(items);
+        }
+    }
+
+    /// Records a save the database acknowledged: `response` replaces the held one when given.
+    pub fn saved_answer(&self, attempt: &str, n: usize, response: Option<Response>, flagged: bool) {
+        if let Ok(mut all) = self.answers.lock() {
+            let held = all.entry(attempt.to_owned()).or_default();
+            held.writes += 1;
+            if let Some(slot) = held
+                .items
+                .as_mut()
+                .and_then(|items| items.get_mut(n.wrapping_sub(1)))
+            {
+                if response.is_some() {
+                    slot.0 = response;
+                }
+                slot.1 = flagged;
+            }
+        }
+    }
+
+    /// Drops the answers of an attempt that takes no more of them.
+    pub fn forget_answers(&self, attempt: &str) {
+        if let Ok(mut all) = self.answers.lock() {
+            all.remove(attempt);
         }
     }
 }

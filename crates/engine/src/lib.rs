@@ -38,6 +38,9 @@ pub struct Engine {
     store: Arc<dyn Store>,
     content: Arc<Content>,
     cache: Arc<cache::Cache>,
+    /// Whether this engine is its database's only writer (embedded SQLite), so that saved
+    /// answers can be served from memory.
+    sole_writer: bool,
 }
 
 impl Engine {
@@ -51,6 +54,7 @@ impl Engine {
             }
         }
         Self {
+            sole_writer: store.backend() == Backend::Sqlite,
             store,
             content,
             cache: Arc::new(cache),

@@ -152,6 +152,16 @@ async fn a_guest_keeps_its_history_when_it_signs_up_and_signs_in(app: TestApp) {
         history[0]["id"], started["id"],
         "the guest's attempt now belongs to the account"
     );
+    let item = format!(
+        "/api/v1/attempts/{}/items/1",
+        started["id"].as_str().expect("an attempt id")
+    );
+    let (status, _) = app.json(&client, Method::GET, &item, None).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the account goes on with the attempt it started as a guest"
+    );
     app.json(&client, Method::POST, "/api/v1/auth/logout", None)
         .await;
     let (_, as_guest) = app

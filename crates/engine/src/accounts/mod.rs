@@ -226,7 +226,9 @@ impl Engine {
     /// Moves everything a guest did to the account that just signed in or up; returns how many
     /// attempts moved.
     pub async fn adopt_guest(&self, guest: &str, account: &Account) -> Result<u64, EngineError> {
-        Ok(self.store().adopt_guest(guest, &account.id).await?)
+        let moved = self.store().adopt_guest(guest, &account.id).await?;
+        self.cache.forget_owner(guest);
+        Ok(moved)
     }
 
     /// Changes the password after checking the current one; returns the account as it now is

@@ -38,10 +38,36 @@ fn item_at(items: &[FormItem], n: usize) -> Result<&FormItem, EngineError> {
 }
 
 impl Engine {
+    /// The saved answer to item `n` of a form of `items` items: from memory when this engine
+    /// is its database's only writer and the form is fixed (read once per attempt; a growing
+    /// drill is not held), otherwise one query.
+    async fn saved_answer(
+        &self,
+        id: &str,
+        n: usize,
+        items: Option<usize>,
+    ) -> Result<(Option<Response>, bool), EngineError> {
+        let Some(items) = items.filter(|_| self.sole_writer) else {
+            return form::parse_saved(self.store().response(id, n as i32).await?.as_ref());
+        };
+        let writes = match self.cache.answer(id, n) {
+            Ok(answer) => return Ok(answer),
+            Err(writes) => writes,
+        };
+        let saved = self.store().responses(id).await?;
+        let all = (1..=items)
+            .map(|i| form::saved_response(&saved, i))
+            .collect::<Result<Vec<_>, _>>()?;
+        let answer = all.get(n.wrapping_sub(1)).cloned().unwrap_or((None, false));
+        self.cache.hold_answers(id, writes, all);
+        Ok(answer)
+    }
+
     /// Item `n` (1-based) as served: no key, rationale or correctness. The form and the
-    /// revision come from the cache; the saved answer is one query.
+    /// revision come from the cache; the saved answer from memory or one query (see
+    /// `cache.rs`).
     pub async fn item(&self, owner: &str, id: &str, n: usize) -> Result<ServedItem, EngineError> {
-        let (form, _) = self.form(owner, id).await?;
+        let (form, drill) = self.form(owner, id).await?;
         let cached = form
             .items
             .get(n.wrapping_sub(1))
@@ -49,8 +75,9 @@ impl Engine {
         let item = cached.form_item();
         let question = &cached.revision.question;
         let part = &question.parts[usize::from(cached.part)];
-        let saved = self.store().response(id, n as i32).await?;
-        let (response, flagged) = form::parse_saved(saved.as_ref())?;
+        let (response, flagged) = self
+            .saved_answer(id, n, drill.is_none().then_some(form.items.len()))
+            .await?;
         Ok(ServedItem {
             n,
             kind: part.kind,
@@ -147,6 +174,9 @@ impl Engine {
             .save_answer(id, n as i32, json.as_deref(), flagged, now)
             .await?
             .ok_or_else(|| EngineError::Conflict("the attempt is already submitted".into()))?;
+        if self.sole_writer && drill.is_none() {
+            self.cache.saved_answer(id, n, response, saved.flagged);
+        }
         if let (Some((row, items)), true) = (&drill, json.is_some()) {
             self.drill_step(owner, row, items, n).await?;
         }

@@ -47,6 +47,7 @@ impl Engine {
                 "the attempt is already submitted".into(),
             ));
         }
+        self.cache.forget_answers(id);
         Ok(report)
     }
 
