@@ -60,8 +60,38 @@ fn first_answer(item: &ServedItem) -> Response {
     }
 }
 
-/// Answers every item of an attempt a minute apart, revealing feedback after each; returns
-/// whether each question was answered right (all its parts).
+/// A right (or a wrong) answer to a single or multiple item, found by reading the item's key
+/// in the content it was served from (the item matched by its stem, options by their text).
+fn answer(item: &ServedItem, content: &Content, right: bool) -> Response {
+    let part = content
+        .questions
+        .iter()
+        .flat_map(|q| &q.parts)
+        .find(|p| p.stem == item.stem)
+        .expect("the served item is in the content");
+    let keyed = |text: &str| part.options.iter().any(|o| o.correct && o.text == text);
+    let select = item.select.unwrap_or(1);
+    let mut chosen: Vec<char> = item
+        .options
+        .iter()
+        .filter(|o| keyed(&o.text) == right)
+        .filter_map(|o| o.id.chars().next())
+        .collect();
+    if !right {
+        // A wrong multiple response: the wrong options first, topped up with keys.
+        chosen.extend(
+            item.options
+                .iter()
+                .filter(|o| keyed(&o.text))
+                .filter_map(|o| o.id.chars().next()),
+        );
+    }
+    chosen.truncate(select);
+    Response::Selected { selected: chosen }
+}
+
+/// Answers every item of an attempt a minute apart, odd items right and even items wrong,
+/// revealing feedback after each; returns whether each question was graded right.
 async fn answer_all(
     engine: &Engine,
     owner: &str,
@@ -73,11 +103,23 @@ async fn answer_all(
     for n in 1..=total {
         let at = start + Duration::minutes(n as i64);
         let item = engine.item(owner, id, n).await.expect("item");
+        let meant = n % 2 == 1;
         engine
-            .respond(owner, id, n, Some(first_answer(&item)), None, at)
+            .respond(
+                owner,
+                id,
+                n,
+                Some(answer(&item, engine.content(), meant)),
+                None,
+                at,
+            )
             .await
             .expect("saved");
         let reviewed = engine.reveal(owner, id, n, at).await.expect("feedback");
+        assert_eq!(
+            reviewed.correct, meant,
+            "item {n} is graded as it was answered"
+        );
         *right.entry(reviewed.id.clone()).or_insert(true) &= reviewed.correct;
     }
     right
@@ -109,7 +151,7 @@ async fn run(store: Arc<dyn Store>) {
         .collect();
     assert!(
         !wrong.is_empty() && wrong.len() < right.len(),
-        "always choosing the first option gets some right and some wrong: {right:?}"
+        "answering odd items right and even items wrong gives both kinds of card: {right:?}"
     );
 
     // Revealing feedback again grades nothing twice.
