@@ -67,49 +67,71 @@ impl TryFrom<ReviewRecord> for CardReview {
 const CARD_COLUMNS: &str =
     "owner, question_id, stability, difficulty, due_at, last_review_at, reps, lapses";
 
+/// Rows per statement when writing reviews and cards in bulk (8 parameters a row stays well
+/// below both backends' limits on bound parameters).
+const BULK_ROWS: usize = 500;
+
 /// Logs graded answers and writes the cards' new states inside `tx`, skipping attempt items
-/// already graded; returns how many were new.
+/// already graded; returns how many were new. A few statements however many reviews: the log
+/// rows in bulk (returning which were new), then the new cards' states in bulk.
 pub(super) async fn write_reviews(
     tx: &mut sqlx::Transaction<'static, super::Db>,
     reviews: &[(CardReview, CardRow)],
 ) -> Result<usize, StoreError> {
+    let mut logged = std::collections::HashSet::new();
+    for chunk in reviews.chunks(BULK_ROWS) {
+        let mut insert = sqlx::QueryBuilder::<super::Db>::new(
+            "INSERT INTO card_reviews (attempt_id, n, owner, question_id, grade, reviewed_at, elapsed_days) ",
+        );
+        insert.push_values(chunk, |mut row, (r, _)| {
+            row.push_bind(r.attempt_id.clone())
+                .push_bind(r.n)
+                .push_bind(r.owner.clone())
+                .push_bind(r.question_id.clone())
+                .push_bind(r.grade.as_str())
+                .push_bind(unix(r.reviewed_at))
+                .push_bind(r.elapsed_days);
+        });
+        insert.push(" ON CONFLICT (attempt_id, n) DO NOTHING RETURNING attempt_id, n");
+        logged.extend(
+            insert
+                .build_query_as::<(String, i32)>()
+                .fetch_all(&mut **tx)
+                .await?,
+        );
+    }
+    // Each newly logged item once, and each card once with its last state (one statement
+    // may not update a row twice).
+    let mut cards: Vec<&CardRow> = Vec::new();
     let mut written = 0;
     for (r, c) in reviews {
-        let logged = sqlx::query(
-            "INSERT INTO card_reviews (attempt_id, n, owner, question_id, grade, reviewed_at, elapsed_days)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (attempt_id, n) DO NOTHING",
-        )
-        .bind(&r.attempt_id)
-        .bind(r.n)
-        .bind(&r.owner)
-        .bind(&r.question_id)
-        .bind(r.grade.as_str())
-        .bind(unix(r.reviewed_at))
-        .bind(r.elapsed_days)
-        .execute(&mut **tx)
-        .await?;
-        if logged.rows_affected() == 0 {
+        if !logged.remove(&(r.attempt_id.clone(), r.n)) {
             continue;
         }
-        sqlx::query(
-            "INSERT INTO cards (owner, question_id, stability, difficulty, due_at, last_review_at, reps, lapses)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (owner, question_id) DO UPDATE SET stability = excluded.stability,
+        written += 1;
+        cards.retain(|k| (&k.owner, &k.question_id) != (&c.owner, &c.question_id));
+        cards.push(c);
+    }
+    for chunk in cards.chunks(BULK_ROWS) {
+        let mut upsert =
+            sqlx::QueryBuilder::<super::Db>::new(format!("INSERT INTO cards ({CARD_COLUMNS}) "));
+        upsert.push_values(chunk, |mut row, c| {
+            row.push_bind(c.owner.clone())
+                .push_bind(c.question_id.clone())
+                .push_bind(c.stability)
+                .push_bind(c.difficulty)
+                .push_bind(unix(c.due_at))
+                .push_bind(unix(c.last_review_at))
+                .push_bind(c.reps)
+                .push_bind(c.lapses);
+        });
+        upsert.push(
+            " ON CONFLICT (owner, question_id) DO UPDATE SET stability = excluded.stability,
                difficulty = excluded.difficulty, due_at = excluded.due_at,
                last_review_at = excluded.last_review_at, reps = excluded.reps,
                lapses = excluded.lapses",
-        )
-        .bind(&c.owner)
-        .bind(&c.question_id)
-        .bind(c.stability)
-        .bind(c.difficulty)
-        .bind(unix(c.due_at))
-        .bind(unix(c.last_review_at))
-        .bind(c.reps)
-        .bind(c.lapses)
-        .execute(&mut **tx)
-        .await?;
-        written += 1;
+        );
+        upsert.build().execute(&mut **tx).await?;
     }
     Ok(written)
 }
