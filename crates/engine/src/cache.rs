@@ -238,6 +238,22 @@ impl Cache {
         }
     }
 
+    /// Holds the (empty) answers of an attempt that was just started.
+    pub fn new_answers(&self, attempt: &str, items: usize) {
+        if let Ok(mut all) = self.answers.lock() {
+            if all.len() >= MAX_FORMS {
+                all.clear();
+            }
+            all.insert(
+                attempt.to_owned(),
+                Held {
+                    writes: 0,
+                    items: Some(vec![(None, false); items]),
+                },
+            );
+        }
+    }
+
     /// Holds the answers read from the database, unless a save happened since `writes`.
     pub fn hold_answers(&self, attempt: &str, writes: u64, items: Vec<Answer>) {
         if let Ok(mut all) = self.answers.lock()

@@ -26,9 +26,9 @@ pub trait AttemptStore {
     /// An owner's attempts, newest first.
     async fn attempts_of(&self, owner: &str) -> Result<Vec<AttemptRow>, StoreError>;
 
-    /// Every attempt with a deadline that is not submitted (the engine submits those whose
-    /// deadline has passed).
-    async fn open_timed_attempts(&self) -> Result<Vec<AttemptRow>, StoreError>;
+    /// Every attempt with a deadline that is not submitted, without its form (the engine
+    /// submits those whose deadline has passed; on exam day there are thousands).
+    async fn open_timed_attempts(&self) -> Result<Vec<OpenAttempt>, StoreError>;
 
     /// Saves the answer to item `n` in one statement, while the attempt is not submitted: a
     /// `response` replaces the saved one (a change to a different answer is counted), `None`
@@ -79,6 +79,14 @@ pub struct NewAttempt {
     pub deadline: Option<OffsetDateTime>,
     /// The sitting's own settings (JSON), if its mode has any.
     pub settings: Option<String>,
+}
+
+/// An open timed attempt: who owns it and when its time is up.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OpenAttempt {
+    pub id: String,
+    pub owner: String,
+    pub deadline: OffsetDateTime,
 }
 
 /// An attempt as stored.

@@ -51,8 +51,12 @@ impl SqliteStore {
         {
             std::fs::create_dir_all(dir)?;
         }
+        // One connection: SQLite takes one writer at a time, and writers on several
+        // connections wait for each other in SQLite's busy handler, which sleeps (up to 100 ms
+        // a turn); on one connection they queue in the pool instead, in order and without
+        // sleeping. Reads are a few microseconds each, so they lose little by sharing it.
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(1)
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;

@@ -266,7 +266,7 @@ async fn a_candidate_sits_a_simulation_by_keyboard_reloads_and_reads_the_report(
 async fn wait_for(client: &Client, css: &str) {
     let started = Instant::now();
     while client.find(Locator::Css(css)).await.is_err() {
-        if started.elapsed() > Duration::from_secs(15) {
+        if started.elapsed() > Duration::from_secs(30) {
             let url = client.current_url().await.map(|u| u.to_string());
             let main = text(client, "main").await;
             panic!("never saw {css}; at {url:?} showing:\n{main}");

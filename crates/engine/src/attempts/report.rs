@@ -59,9 +59,10 @@ impl Engine {
     pub async fn finalize_expired(&self, now: OffsetDateTime) -> Result<usize, EngineError> {
         let mut submitted = 0;
         for row in self.store().open_timed_attempts().await? {
-            let Some(deadline) = row.deadline.filter(|d| *d <= now) else {
+            let deadline = row.deadline;
+            if deadline > now {
                 continue;
-            };
+            }
             match self.submit(&row.owner, &row.id, deadline).await {
                 Ok(_) => submitted += 1,
                 // Submitted meanwhile by its candidate.

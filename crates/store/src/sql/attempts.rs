@@ -7,7 +7,8 @@ use time::OffsetDateTime;
 
 use super::This;
 use crate::{
-    AttemptRow, AttemptStore, CardReview, CardRow, NewAttempt, ResponseRow, SavedAnswer, StoreError,
+    AttemptRow, AttemptStore, CardReview, CardRow, NewAttempt, OpenAttempt, ResponseRow,
+    SavedAnswer, StoreError,
 };
 
 /// The columns of an [`AttemptRow`].
@@ -70,11 +71,11 @@ impl AttemptStore for This {
         .await?)
     }
 
-    async fn open_timed_attempts(&self) -> Result<Vec<AttemptRow>, StoreError> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {ATTEMPT_COLUMNS} FROM attempts
-             WHERE submitted_at IS NULL AND deadline IS NOT NULL ORDER BY started_at, id"
-        ))
+    async fn open_timed_attempts(&self) -> Result<Vec<OpenAttempt>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, owner, deadline FROM attempts
+             WHERE submitted_at IS NULL AND deadline IS NOT NULL ORDER BY started_at, id",
+        )
         .fetch_all(&self.pool)
         .await?)
     }
