@@ -449,21 +449,22 @@ async fn promotion(store: Arc<dyn Store>) {
     use getmycert_store::ItemStatRow;
 
     let mut content = Content::load(&ContentSource::Dir(repository_content())).expect("content");
-    // The task with the most AIF-C01 items; one of them becomes a pilot.
+    // The task with the most live AIF-C01 items, among tasks without case studies (whose
+    // parts would make up the count); one of its items becomes a pilot.
     let code = getmycert_core::ExamCode::parse("AIF-C01").expect("code");
     let mut per_task: BTreeMap<(u8, u8), Vec<usize>> = BTreeMap::new();
     for (i, q) in content.questions.iter().enumerate() {
         if let Some(m) = q.mapping_for(&code)
             && q.status == ItemStatus::Live
-            && q.parts.len() == 1
         {
             per_task.entry((m.domain, m.task)).or_default().push(i);
         }
     }
     let ((domain, task), members) = per_task
         .into_iter()
+        .filter(|(_, v)| v.iter().all(|i| content.questions[*i].parts.len() == 1))
         .max_by_key(|(_, v)| v.len())
-        .expect("a task");
+        .expect("a task without case studies");
     let pilot = members[0];
     content.questions[pilot].status = ItemStatus::Pilot;
     let pilot_id = content.questions[pilot].id.to_string();
