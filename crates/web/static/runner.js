@@ -48,9 +48,17 @@
     return null;
   }
 
+  // Saves in flight, exposed as data-pending on the form (0 once the server has them all).
+  var pending = 0;
+  function track(delta) {
+    pending += delta;
+    form.dataset.pending = String(pending);
+  }
+
   function save() {
     var body = response() || {};
     body.flagged = document.getElementById("flag").checked;
+    track(1);
     return fetch("/api/v1/attempts/" + attempt + "/items/" + n + "/response", {
       method: "PUT",
       headers: { "Content-Type": "application/json" },
@@ -58,7 +66,7 @@
       body: JSON.stringify(body)
     }).then(function (r) {
       if (r.status === 409) window.location.href = "/attempts/" + attempt + "/report";
-    });
+    }).finally(function () { track(-1); });
   }
 
   function countSelected() {
