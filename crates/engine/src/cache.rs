@@ -225,10 +225,7 @@ impl Cache {
         let Ok(mut all) = self.answers.lock() else {
             return Err(u64::MAX);
         };
-        if all.len() >= MAX_FORMS && !all.contains_key(attempt) {
-            all.clear();
-        }
-        let held = all.entry(attempt.to_owned()).or_default();
+        let held = held(&mut all, attempt);
         match &held.items {
             Some(items) => Ok(items
                 .get(n.wrapping_sub(1))
@@ -241,16 +238,7 @@ impl Cache {
     /// Holds the (empty) answers of an attempt that was just started.
     pub fn new_answers(&self, attempt: &str, items: usize) {
         if let Ok(mut all) = self.answers.lock() {
-            if all.len() >= MAX_FORMS {
-                all.clear();
-            }
-            all.insert(
-                attempt.to_owned(),
-                Held {
-                    writes: 0,
-                    items: Some(vec![(None, false); items]),
-                },
-            );
+            held(&mut all, attempt).items = Some(vec![(None, false); items]);
         }
     }
 
@@ -266,9 +254,15 @@ impl Cache {
     }
 
     /// Records a save the database acknowledged: `response` replaces the held one when given.
-    pub fn saved_answer(&self, attempt: &str, n: usize, response: Option<Response>, flagged: bool) {
+    pub fn record_answer(
+        &self,
+        attempt: &str,
+        n: usize,
+        response: Option<Response>,
+        flagged: bool,
+    ) {
         if let Ok(mut all) = self.answers.lock() {
-            let held = all.entry(attempt.to_owned()).or_default();
+            let held = held(&mut all, attempt);
             held.writes += 1;
             if let Some(slot) = held
                 .items
@@ -289,4 +283,13 @@ impl Cache {
             all.remove(attempt);
         }
     }
+}
+
+/// The answers held for `attempt`, made empty if there are none; beyond [`MAX_FORMS`] attempts
+/// the others are dropped first (they refill from the store on demand).
+fn held<'a>(all: &'a mut HashMap<String, Held>, attempt: &str) -> &'a mut Held {
+    if all.len() >= MAX_FORMS && !all.contains_key(attempt) {
+        all.clear();
+    }
+    all.entry(attempt.to_owned()).or_default()
 }

@@ -166,3 +166,78 @@ async fn an_attempt_is_served_the_revisions_it_drew_after_the_bank_changes() {
     assert!(fresh.stem.ends_with("(edited)"), "{}", fresh.stem);
     deployed.close().await;
 }
+
+/// A flag saved after an answer keeps the answer, and both are served back, by this engine
+/// (on SQLite from the answers it holds) and by a new one over the same database (after a
+/// restart, or another instance).
+async fn saved_answers_are_served_back(url: &str) {
+    let store = getmycert_store::connect(url).await.expect("store");
+    let content =
+        Arc::new(Content::load(&ContentSource::Dir(repository_content())).expect("content"));
+    let engine = Engine::new(store.clone(), content.clone());
+    engine.sync_content().await.expect("synced");
+    let t0 = OffsetDateTime::now_utc();
+    let request = StartRequest {
+        seed: Some(4),
+        ..StartRequest::new("MLS-C01", Mode::Exam)
+    };
+    let view = engine
+        .start("g-saves", &request, t0)
+        .await
+        .expect("started");
+    let picked = Response::Selected {
+        selected: vec!['B'],
+    };
+    // The first single-answer item, and the one after it.
+    let mut n = 1;
+    while engine
+        .item("g-saves", &view.id, n)
+        .await
+        .expect("item")
+        .kind
+        != PartKind::Single
+    {
+        n += 1;
+    }
+    let item = engine.item("g-saves", &view.id, n).await.expect("item");
+    assert_eq!((item.response, item.flagged), (None, false), "nothing yet");
+    engine
+        .respond("g-saves", &view.id, n, Some(picked.clone()), None, t0)
+        .await
+        .expect("answered");
+    let saved = engine
+        .respond("g-saves", &view.id, n, None, Some(true), t0)
+        .await
+        .expect("flagged");
+    assert!(saved.answered && saved.flagged, "{saved:?}");
+    for (who, engine) in [
+        ("the same engine", engine),
+        ("a new engine", Engine::new(store, content)),
+    ] {
+        let item = engine.item("g-saves", &view.id, n).await.expect("item");
+        assert_eq!(
+            (item.response.as_ref(), item.flagged),
+            (Some(&picked), true),
+            "{who} serves the answer and the flag"
+        );
+        let other = engine
+            .item("g-saves", &view.id, n + 1)
+            .await
+            .expect("next item");
+        assert_eq!((other.response, other.flagged), (None, false), "{who}");
+    }
+}
+
+#[tokio::test]
+async fn saved_answers_are_served_back_on_sqlite() {
+    let db = TestDatabase::sqlite();
+    saved_answers_are_served_back(&db.url).await;
+}
+
+#[tokio::test]
+async fn saved_answers_are_served_back_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else {
+        return;
+    };
+    saved_answers_are_served_back(&db.url).await;
+}

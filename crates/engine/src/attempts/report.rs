@@ -59,11 +59,10 @@ impl Engine {
     pub async fn finalize_expired(&self, now: OffsetDateTime) -> Result<usize, EngineError> {
         let mut submitted = 0;
         for row in self.store().open_timed_attempts().await? {
-            let deadline = row.deadline;
-            if deadline > now {
+            if row.deadline > now {
                 continue;
             }
-            match self.submit(&row.owner, &row.id, deadline).await {
+            match self.submit(&row.owner, &row.id, row.deadline).await {
                 Ok(_) => submitted += 1,
                 // Submitted meanwhile by its candidate.
                 Err(EngineError::Conflict(_)) => {}

@@ -175,7 +175,7 @@ impl Engine {
             .await?
             .ok_or_else(|| EngineError::Conflict("the attempt is already submitted".into()))?;
         if self.sole_writer && drill.is_none() {
-            self.cache.saved_answer(id, n, response, saved.flagged);
+            self.cache.record_answer(id, n, response, saved.flagged);
         }
         if let (Some((row, items)), true) = (&drill, json.is_some()) {
             self.drill_step(owner, row, items, n).await?;

@@ -102,16 +102,15 @@ pub(super) async fn write_reviews(
     }
     // Each newly logged item once, and each card once with its last state (one statement
     // may not update a row twice).
-    let mut cards: Vec<&CardRow> = Vec::new();
+    let mut cards = std::collections::HashMap::new();
     let mut written = 0;
     for (r, c) in reviews {
-        if !logged.remove(&(r.attempt_id.clone(), r.n)) {
-            continue;
+        if logged.remove(&(r.attempt_id.clone(), r.n)) {
+            written += 1;
+            cards.insert((c.owner.as_str(), c.question_id.as_str()), c);
         }
-        written += 1;
-        cards.retain(|k| (&k.owner, &k.question_id) != (&c.owner, &c.question_id));
-        cards.push(c);
     }
+    let cards: Vec<&CardRow> = cards.into_values().collect();
     for chunk in cards.chunks(BULK_ROWS) {
         let mut upsert =
             sqlx::QueryBuilder::<super::Db>::new(format!("INSERT INTO cards ({CARD_COLUMNS}) "));
