@@ -58,9 +58,15 @@ enum Scenario {
         /// Seconds over which the guests arrive (uniformly).
         #[arg(long, default_value_t = 60.0)]
         window: f64,
-        /// Mean seconds between answers (each pause is drawn between half and 1.5 times it).
+        /// Mean seconds between answers (each pause is drawn between half and 1.5 times the
+        /// guest's own pace).
         #[arg(long, default_value_t = 1.0)]
         think: f64,
+        /// How far guests' own paces spread around `think`: each guest keeps a pace drawn
+        /// between (1 - spread) and (1 + spread) times it, as real candidates finish at
+        /// different times; 0 gives every guest the same pace.
+        #[arg(long, default_value_t = 0.5)]
+        pace_spread: f64,
         /// Also measure the static file for the ratio (requests).
         #[arg(long, default_value_t = 2000)]
         static_requests: usize,
@@ -103,8 +109,15 @@ fn main() -> std::process::ExitCode {
                 guests,
                 window,
                 think,
+                pace_spread,
                 static_requests,
-            } => rush(&client, args.pid, guests, window, think, static_requests).await,
+            } => {
+                let pace = Pace {
+                    think,
+                    spread: pace_spread.clamp(0.0, 0.95),
+                };
+                rush(&client, args.pid, guests, window, pace, static_requests).await
+            }
             Scenario::Steady {
                 learners,
                 seconds,
@@ -227,9 +240,11 @@ async fn costs(client: &Client, pid: u32, sittings: usize, concurrency: usize) {
             move |i| {
                 let (c, s) = (c.clone(), s.clone());
                 async move {
-                    let mut guard = s[i / total].lock().await;
+                    // Item by item across the sittings, so that requests in flight belong to
+                    // different candidates, as they do on a live site.
+                    let mut guard = s[i % sittings].lock().await;
                     let sitting = guard.as_mut().ok_or("no attempt")?;
-                    let n = i % total + 1;
+                    let n = i / sittings + 1;
                     if kind == 0 {
                         c.item(sitting, n).await
                     } else {
@@ -260,14 +275,38 @@ async fn costs(client: &Client, pid: u32, sittings: usize, concurrency: usize) {
     report::costs_table(&rows, total, &recorder, proc::read(pid).unwrap_or_default());
 }
 
+/// How fast the guests of a rush answer.
+#[derive(Debug, Clone, Copy)]
+struct Pace {
+    /// Mean seconds between answers over all guests.
+    think: f64,
+    /// Guests' own paces lie within `think` × (1 ± spread).
+    spread: f64,
+}
+
+impl Pace {
+    /// Guest `g`'s own mean pause (a fixed scatter over the guests, the same in every run).
+    fn of(self, g: usize) -> f64 {
+        let u = (g as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 11;
+        let unit = u as f64 / (1u64 << 53) as f64;
+        self.think * (1.0 - self.spread + 2.0 * self.spread * unit)
+    }
+}
+
 async fn rush(
     client: &Client,
     pid: u32,
     guests: usize,
     window: f64,
-    think: f64,
+    pace: Pace,
     static_requests: usize,
 ) {
+    println!(
+        "pace: {:.1} s between answers on average; each guest's own pace {:.1}–{:.1} s",
+        pace.think,
+        pace.think * (1.0 - pace.spread),
+        pace.think * (1.0 + pace.spread)
+    );
     let recorder = Recorder::default();
     let c = client.clone();
     let static_cpu = phase(
@@ -291,7 +330,7 @@ async fn rush(
         let (c, recorder) = (client.clone(), recorder.clone());
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep_until(tokio::time::Instant::from_std(started + arrival)).await;
-            c.sit(&recorder, think, g as u64).await
+            c.sit(&recorder, pace.of(g), g as u64).await
         }));
     }
     let mut completed = 0;

@@ -277,10 +277,15 @@ impl Cache {
         }
     }
 
-    /// Drops the answers of an attempt that takes no more of them.
-    pub fn forget_answers(&self, attempt: &str) {
+    /// Drops the answers and the form of an attempt that takes no more answers: its report is
+    /// built from its row and saved answers, so the form would only take memory (after an
+    /// exam-day rush, ten thousand of them); a later read of one of its items caches it again.
+    pub fn forget_attempt(&self, attempt: &str) {
         if let Ok(mut all) = self.answers.lock() {
             all.remove(attempt);
+        }
+        if let Ok(mut forms) = self.forms.write() {
+            forms.remove(attempt);
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod questions;
 pub mod readiness;
 pub mod reports;
 pub mod review;
+mod saves;
 
 use std::sync::Arc;
 
@@ -32,12 +33,14 @@ pub use attempts::{AttemptView, Report, ReviewedItem, ServedItem, StartRequest};
 pub use review::DueCount;
 
 /// The engine over one store and the loaded content, with its in-memory cache of immutable
-/// content (see `cache.rs`); cheap to clone (three `Arc`s).
+/// content (see `cache.rs`); cheap to clone (four `Arc`s).
 #[derive(Debug, Clone)]
 pub struct Engine {
     store: Arc<dyn Store>,
     content: Arc<Content>,
     cache: Arc<cache::Cache>,
+    /// The writer that groups concurrent saves into one statement.
+    saves: Arc<saves::Saves>,
     /// Whether this engine is its database's only writer (embedded SQLite), so that saved
     /// answers can be served from memory.
     sole_writer: bool,
@@ -58,6 +61,7 @@ impl Engine {
             store,
             content,
             cache: Arc::new(cache),
+            saves: Arc::default(),
         }
     }
 

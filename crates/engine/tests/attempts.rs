@@ -7,6 +7,7 @@ use getmycert_content::{Content, ContentSource};
 use getmycert_core::scoring::Response;
 use getmycert_core::{Mode, PartKind};
 use getmycert_engine::{Engine, EngineError, StartRequest};
+use getmycert_store::Store;
 use getmycert_store::testing::TestDatabase;
 use time::{Duration, OffsetDateTime};
 
@@ -167,20 +168,30 @@ async fn an_attempt_is_served_the_revisions_it_drew_after_the_bank_changes() {
     deployed.close().await;
 }
 
-/// A flag saved after an answer keeps the answer, and both are served back, by this engine
-/// (on SQLite from the answers it holds) and by a new one over the same database (after a
-/// restart, or another instance).
-async fn saved_answers_are_served_back(url: &str) {
+/// An engine over the repository's content on a new database at `url`, synced, and an
+/// MLS-C01 simulation request drawn with `seed`.
+async fn synced_engine(
+    url: &str,
+    seed: u64,
+) -> (Arc<dyn Store>, Arc<Content>, Engine, StartRequest) {
     let store = getmycert_store::connect(url).await.expect("store");
     let content =
         Arc::new(Content::load(&ContentSource::Dir(repository_content())).expect("content"));
     let engine = Engine::new(store.clone(), content.clone());
     engine.sync_content().await.expect("synced");
-    let t0 = OffsetDateTime::now_utc();
     let request = StartRequest {
-        seed: Some(4),
+        seed: Some(seed),
         ..StartRequest::new("MLS-C01", Mode::Exam)
     };
+    (store, content, engine, request)
+}
+
+/// A flag saved after an answer keeps the answer, and both are served back, by this engine
+/// (on SQLite from the answers it holds) and by a new one over the same database (after a
+/// restart, or another instance).
+async fn saved_answers_are_served_back(url: &str) {
+    let (store, content, engine, request) = synced_engine(url, 4).await;
+    let t0 = OffsetDateTime::now_utc();
     let view = engine
         .start("g-saves", &request, t0)
         .await
@@ -240,4 +251,110 @@ async fn saved_answers_are_served_back_on_postgres() {
         return;
     };
     saved_answers_are_served_back(&db.url).await;
+}
+
+/// Saves that arrive together (grouped into one statement by the engine) each get their own
+/// acknowledgement: those to open attempts are all stored and served back, by this engine and
+/// by a new one; those to a submitted attempt are refused, whatever else shares their
+/// statement.
+async fn saves_arriving_together_are_each_acknowledged(url: &str) {
+    let (store, content, engine, request) = synced_engine(url, 9).await;
+    let t0 = OffsetDateTime::now_utc();
+    let mut open = Vec::new();
+    for g in 0..6 {
+        let owner = format!("g-together-{g}");
+        let view = engine.start(&owner, &request, t0).await.expect("started");
+        open.push((owner, view.id));
+    }
+    let (closed_owner, closed) = open.pop().expect("six attempts");
+    engine
+        .submit(&closed_owner, &closed, t0)
+        .await
+        .expect("submitted");
+    // Every single-answer item of the first form: the same positions in every attempt.
+    let mut singles = Vec::new();
+    for n in 1..=65 {
+        let item = engine.item(&open[0].0, &open[0].1, n).await.expect("item");
+        if item.kind == PartKind::Single {
+            singles.push(n);
+        }
+    }
+    let letter = |i: usize| Response::Selected {
+        selected: vec![['A', 'B', 'C', 'D'][i % 4]],
+    };
+    let everyone: Vec<(String, String)> = open
+        .iter()
+        .cloned()
+        .chain([(closed_owner, closed.clone())])
+        .collect();
+    // Round 1 answers every item and flags every third; round 2 unflags those (keeping their
+    // answer) and changes every other answer (keeping its flag): new rows, then updates, each
+    // with and without a flag.
+    for round in 1..=2 {
+        let mut saves = tokio::task::JoinSet::new();
+        // Released together, so that saves queue while earlier ones are written.
+        let start = Arc::new(tokio::sync::Barrier::new(everyone.len() * singles.len()));
+        for (owner, id) in &everyone {
+            for &n in &singles {
+                let (engine, owner, id, start) =
+                    (engine.clone(), owner.clone(), id.clone(), start.clone());
+                let (response, flag) = match (round, n % 3 == 0) {
+                    (1, third) => (Some(letter(n)), third.then_some(true)),
+                    (_, true) => (None, Some(false)),
+                    (_, false) => (Some(letter(n + 1)), None),
+                };
+                saves.spawn(async move {
+                    start.wait().await;
+                    let saved = engine.respond(&owner, &id, n, response, flag, t0).await;
+                    (id, n, saved)
+                });
+            }
+        }
+        let mut stored = 0;
+        while let Some(done) = saves.join_next().await {
+            let (id, n, saved) = done.expect("joined");
+            if id == closed {
+                assert!(
+                    matches!(saved, Err(EngineError::Conflict(_))),
+                    "a submitted attempt takes no answer: {saved:?}"
+                );
+            } else {
+                let saved = saved.expect("saved");
+                assert!(saved.answered, "item {n} answered");
+                assert_eq!(saved.flagged, round == 1 && n % 3 == 0, "item {n}'s flag");
+                stored += 1;
+            }
+        }
+        assert_eq!(stored, open.len() * singles.len());
+    }
+    for (who, engine) in [
+        ("the same engine", engine),
+        ("a new engine", Engine::new(store, content)),
+    ] {
+        for (owner, id) in &open {
+            for &n in &singles {
+                let item = engine.item(owner, id, n).await.expect("item");
+                let expected = letter(if n % 3 == 0 { n } else { n + 1 });
+                assert_eq!(
+                    (item.response.as_ref(), item.flagged),
+                    (Some(&expected), false),
+                    "{who}: item {n} of {id}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saves_arriving_together_are_each_acknowledged_on_sqlite() {
+    let db = TestDatabase::sqlite();
+    saves_arriving_together_are_each_acknowledged(&db.url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saves_arriving_together_are_each_acknowledged_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else {
+        return;
+    };
+    saves_arriving_together_are_each_acknowledged(&db.url).await;
 }

@@ -43,6 +43,14 @@ pub trait AttemptStore {
         at: OffsetDateTime,
     ) -> Result<Option<SavedAnswer>, StoreError>;
 
+    /// Saves several answers in one statement, each as [`AttemptStore::save_answer`] would:
+    /// the writes name distinct (attempt, item) pairs and either all send a flag or none does
+    /// (the caller splits them so). Returns each write's state, in order.
+    async fn save_answers(
+        &self,
+        writes: &[AnswerWrite],
+    ) -> Result<Vec<Option<SavedAnswer>>, StoreError>;
+
     /// Every saved response of an attempt, by item number.
     async fn responses(&self, attempt_id: &str) -> Result<Vec<ResponseRow>, StoreError>;
 
@@ -104,6 +112,16 @@ pub struct AttemptRow {
     pub submitted_at: Option<OffsetDateTime>,
     pub result: Option<String>,
     pub settings: Option<String>,
+}
+
+/// One answer to save (see [`AttemptStore::save_answer`] for what each field does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerWrite {
+    pub attempt_id: String,
+    pub n: i32,
+    pub response: Option<String>,
+    pub flagged: Option<bool>,
+    pub at: OffsetDateTime,
 }
 
 /// An item's state right after a save.

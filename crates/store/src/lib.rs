@@ -32,7 +32,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use accounts::{AccountStore, NewSession, ThrottleRule, UserRow};
-pub use attempts::{AttemptRow, AttemptStore, NewAttempt, OpenAttempt, ResponseRow, SavedAnswer};
+pub use attempts::{
+    AnswerWrite, AttemptRow, AttemptStore, NewAttempt, OpenAttempt, ResponseRow, SavedAnswer,
+};
 pub use calibration::{CalibrationStore, ItemStatRow, SubmittedResponse};
 pub use learning::{CardReview, CardRow, LearningStore};
 pub use postgres::PgStore;

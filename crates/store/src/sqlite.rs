@@ -1,21 +1,31 @@
 //! The embedded default: SQLite in WAL mode with a busy timeout, migrations in
 //! `migrations/sqlite`. The SQL itself lives in `sql/`, shared with PostgreSQL: each area's
-//! file is compiled here against the SQLite pool (see [`crate::postgres`] for the other half).
+//! file is compiled here against the SQLite connection (see [`crate::postgres`] for the other
+//! half).
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::ConnectOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use crate::{Backend, Store, StoreError};
 
-/// A store in one SQLite file.
+/// A store in one SQLite file, on one connection.
+///
+/// SQLite takes one writer at a time, and writers on several connections wait for each other
+/// in SQLite's busy handler, which sleeps (up to 100 ms a turn); on one connection statements
+/// queue in order (the lock is fair) and without sleeping, and reads, a few microseconds each,
+/// lose little by sharing it. The connection is held, not pooled: a pool pings a connection
+/// each time it is returned, a round trip to SQLite's worker thread that cost as much as the
+/// statement itself.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    /// `None` once closed.
+    conn: Arc<Mutex<Option<SqliteConnection>>>,
 }
 
 /// The database the shared SQL modules are compiled for.
@@ -51,16 +61,17 @@ impl SqliteStore {
         {
             std::fs::create_dir_all(dir)?;
         }
-        // One connection: SQLite takes one writer at a time, and writers on several
-        // connections wait for each other in SQLite's busy handler, which sleeps (up to 100 ms
-        // a turn); on one connection they queue in the pool instead, in order and without
-        // sleeping. Reads are a few microseconds each, so they lose little by sharing it.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        let mut conn = options.connect().await?;
+        sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(Some(conn))),
+        })
+    }
+
+    /// The connection, once the statements before have run.
+    async fn conn(&self) -> Result<MappedMutexGuard<'_, SqliteConnection>, StoreError> {
+        MutexGuard::try_map(self.conn.lock().await, Option::as_mut)
+            .map_err(|_| StoreError::Database(sqlx::Error::PoolClosed))
     }
 }
 
@@ -71,11 +82,17 @@ impl Store for SqliteStore {
     }
 
     async fn health(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query("SELECT 1")
+            .execute(&mut *self.conn().await?)
+            .await?;
         Ok(())
     }
 
     async fn close(&self) {
-        self.pool.close().await;
+        if let Some(conn) = self.conn.lock().await.take()
+            && let Err(e) = sqlx::Connection::close(conn).await
+        {
+            tracing::warn!("closing the database: {e}");
+        }
     }
 }

@@ -428,12 +428,13 @@ mod attempts {
     use std::sync::Arc;
 
     use getmycert_store::prelude::*;
-    use getmycert_store::{NewAttempt, SavedAnswer, StoreError};
+    use getmycert_store::{AnswerWrite, NewAttempt, SavedAnswer, StoreError};
     use time::{Duration, OffsetDateTime};
 
     store_tests!(
         an_attempt_is_one_row_read_back_whole,
         responses_are_saved_replaced_and_refused_after_submit,
+        answers_saved_together_each_get_their_own_state,
         an_owner_sees_their_attempts_newest_first,
         a_growing_form_is_replaced_only_from_its_current_state,
     );
@@ -651,6 +652,67 @@ mod attempts {
                 .expect("unknown attempt"),
             None
         );
+    }
+
+    async fn answers_saved_together_each_get_their_own_state(store: Arc<dyn Store>, _url: &str) {
+        with_exam(&store).await;
+        for id in ["open", "done"] {
+            store
+                .create_attempt(&attempt(id, "guest-1", now()))
+                .await
+                .expect("create");
+        }
+        store
+            .save_answer("open", 1, Some(r#"{"selected":["A"]}"#), Some(true), now())
+            .await
+            .expect("first");
+        store
+            .submit_attempt("done", "{}", now(), &[])
+            .await
+            .expect("submit");
+        let write = |id: &str, n, response: Option<&str>, flagged| AnswerWrite {
+            attempt_id: id.into(),
+            n,
+            response: response.map(Into::into),
+            flagged,
+            at: now(),
+        };
+        let saved = |answered, flagged| Some(SavedAnswer { answered, flagged });
+        // Flags kept: item 1 keeps its flag and counts a change; item 2 is new; the
+        // submitted attempt takes nothing.
+        let kept = store
+            .save_answers(&[
+                write("open", 1, Some(r#"{"selected":["B"]}"#), None),
+                write("open", 2, Some(r#"{"selected":["C"]}"#), None),
+                write("done", 1, Some(r#"{"selected":["A"]}"#), None),
+            ])
+            .await
+            .expect("saved together");
+        assert_eq!(kept, vec![saved(true, true), saved(true, false), None]);
+        // Flags sent: item 1 unflagged with its response kept, item 3 flagged only.
+        let sent = store
+            .save_answers(&[
+                write("open", 1, None, Some(false)),
+                write("open", 3, None, Some(true)),
+            ])
+            .await
+            .expect("flags together");
+        assert_eq!(sent, vec![saved(true, false), saved(false, true)]);
+        let rows = store.responses("open").await.expect("responses");
+        let view: Vec<_> = rows
+            .iter()
+            .map(|r| (r.n, r.response.as_deref(), r.flagged, r.changes))
+            .collect();
+        assert_eq!(
+            view,
+            vec![
+                (1, Some(r#"{"selected":["B"]}"#), false, 1),
+                (2, Some(r#"{"selected":["C"]}"#), false, 0),
+                (3, None, true, 0),
+            ]
+        );
+        assert!(store.responses("done").await.expect("none").is_empty());
+        assert_eq!(store.save_answers(&[]).await.expect("nothing"), vec![]);
     }
 
     async fn an_owner_sees_their_attempts_newest_first(store: Arc<dyn Store>, _url: &str) {

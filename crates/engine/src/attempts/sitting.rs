@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 
 use getmycert_core::scoring::{Response, is_correct};
 use getmycert_core::{FormItem, PartKind};
+use getmycert_store::AnswerWrite;
 
 use super::report::review;
 use super::{AttemptView, ReviewedItem, Saved, ServedItem, ServedOption};
@@ -138,7 +139,7 @@ impl Engine {
     }
 
     /// Saves a response (and/or the flag) to item `n`: a check against the cached item and
-    /// one guarded upsert. Idempotent; refused once the attempt is submitted or past its
+    /// one guarded upsert, grouped with the saves that arrive at the same time (`saves.rs`). Idempotent; refused once the attempt is submitted or past its
     /// deadline. A drill answered at its last item grows by one.
     pub async fn respond(
         &self,
@@ -169,15 +170,22 @@ impl Engine {
                 .map_err(|e| EngineError::invalid(e.to_string()))?;
         }
         let json = response.as_ref().map(serde_json::to_string).transpose()?;
+        let answered = json.is_some();
+        let write = AnswerWrite {
+            attempt_id: id.to_owned(),
+            n: n as i32,
+            response: json,
+            flagged,
+            at: now,
+        };
+        let cached = (self.sole_writer && drill.is_none()).then_some(response);
         let saved = self
-            .store()
-            .save_answer(id, n as i32, json.as_deref(), flagged, now)
-            .await?
+            .saves
+            .save(&self.store, &self.cache, write, cached)
+            .await
+            .ok_or_else(|| EngineError::Internal("the answer writer stopped".into()))??
             .ok_or_else(|| EngineError::Conflict("the attempt is already submitted".into()))?;
-        if self.sole_writer && drill.is_none() {
-            self.cache.record_answer(id, n, response, saved.flagged);
-        }
-        if let (Some((row, items)), true) = (&drill, json.is_some()) {
+        if let (Some((row, items)), true) = (&drill, answered) {
             self.drill_step(owner, row, items, n).await?;
         }
         Ok(Saved {

@@ -47,7 +47,7 @@ impl Engine {
                 "the attempt is already submitted".into(),
             ));
         }
-        self.cache.forget_answers(id);
+        self.cache.forget_attempt(id);
         Ok(report)
     }
 

@@ -23,7 +23,7 @@ impl AccountStore for This {
         .bind(&u.display_name)
         .bind(u.role.as_str())
         .bind(u.created_at)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -33,7 +33,7 @@ impl AccountStore for This {
             "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
         ))
         .bind(email)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?)
     }
 
@@ -41,7 +41,7 @@ impl AccountStore for This {
         Ok(
             sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
                 .bind(id)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.conn().await?)
                 .await?,
         )
     }
@@ -49,7 +49,7 @@ impl AccountStore for This {
     async fn users(&self) -> Result<Vec<UserRow>, StoreError> {
         Ok(
             sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY email"))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await?,
         )
     }
@@ -58,7 +58,7 @@ impl AccountStore for This {
         let done = sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
             .bind(id)
             .bind(role.as_str())
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
@@ -70,7 +70,7 @@ impl AccountStore for This {
         let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
             .bind(id)
             .bind(hash)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
@@ -79,7 +79,8 @@ impl AccountStore for This {
     }
 
     async fn delete_user(&self, id: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.conn().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         sqlx::query(
             "DELETE FROM responses WHERE attempt_id IN (SELECT id FROM attempts WHERE owner = $1)",
         )
@@ -101,7 +102,8 @@ impl AccountStore for This {
     }
 
     async fn adopt_guest(&self, guest: &str, user: &str) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.conn().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let moved = sqlx::query("UPDATE attempts SET owner = $2 WHERE owner = $1")
             .bind(guest)
             .bind(user)
@@ -141,7 +143,7 @@ impl AccountStore for This {
         let until: Option<i64> =
             sqlx::query_scalar("SELECT blocked_until FROM throttle WHERE key = $1")
                 .bind(key)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?;
         let now = unix(now);
         Ok(until
@@ -156,7 +158,8 @@ impl AccountStore for This {
         rule: &ThrottleRule,
     ) -> Result<Duration, StoreError> {
         let now = unix(now);
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.conn().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let row: Option<(i64, i64)> =
             sqlx::query_as("SELECT failures, updated_at FROM throttle WHERE key = $1")
                 .bind(key)
@@ -185,7 +188,7 @@ impl AccountStore for This {
     async fn throttle_reset(&self, key: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM throttle WHERE key = $1")
             .bind(key)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
     }
@@ -198,7 +201,7 @@ impl AccountStore for This {
         .bind(s.id)
         .bind(s.data)
         .bind(unix(s.expires_at))
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -211,7 +214,7 @@ impl AccountStore for This {
         .bind(s.id)
         .bind(s.data)
         .bind(unix(s.expires_at))
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -226,7 +229,7 @@ impl AccountStore for This {
         )
         .bind(id)
         .bind(unix(now))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         row.map(|(data, expires)| Ok((data, moment(expires)?)))
             .transpose()
@@ -235,7 +238,7 @@ impl AccountStore for This {
     async fn session_delete(&self, id: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
     }

@@ -7,8 +7,8 @@ use time::OffsetDateTime;
 
 use super::This;
 use crate::{
-    AttemptRow, AttemptStore, CardReview, CardRow, NewAttempt, OpenAttempt, ResponseRow,
-    SavedAnswer, StoreError,
+    AnswerWrite, AttemptRow, AttemptStore, CardReview, CardRow, NewAttempt, OpenAttempt,
+    ResponseRow, SavedAnswer, StoreError,
 };
 
 /// The columns of an [`AttemptRow`].
@@ -31,7 +31,7 @@ impl AttemptStore for This {
         .bind(a.started_at)
         .bind(a.deadline)
         .bind(&a.settings)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -48,7 +48,7 @@ impl AttemptStore for This {
         .bind(id)
         .bind(before)
         .bind(after)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -58,7 +58,7 @@ impl AttemptStore for This {
             "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = $1"
         ))
         .bind(id)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?)
     }
 
@@ -67,7 +67,7 @@ impl AttemptStore for This {
             "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE owner = $1 ORDER BY started_at DESC"
         ))
         .bind(owner)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -76,7 +76,7 @@ impl AttemptStore for This {
             "SELECT id, owner, deadline FROM attempts
              WHERE submitted_at IS NULL AND deadline IS NOT NULL ORDER BY started_at, id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -108,8 +108,63 @@ impl AttemptStore for This {
         .bind(flagged.unwrap_or(false))
         .bind(flagged.is_some())
         .bind(at)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?)
+    }
+
+    async fn save_answers(
+        &self,
+        writes: &[AnswerWrite],
+    ) -> Result<Vec<Option<SavedAnswer>>, StoreError> {
+        let Some(first) = writes.first() else {
+            return Ok(Vec::new());
+        };
+        // As `save_answer`, one row per write; the flag is either set by every write or kept.
+        let mut q = sqlx::QueryBuilder::<super::Db>::new(
+            "WITH v (attempt_id, n, response, flagged, answered_at) AS (",
+        );
+        q.push_values(writes, |mut row, w| {
+            row.push_bind(w.attempt_id.clone())
+                .push_bind(w.n)
+                .push_bind(w.response.clone())
+                .push_bind(w.flagged.unwrap_or(false))
+                .push_bind(w.at);
+        });
+        q.push(
+            ") INSERT INTO responses (attempt_id, n, response, flagged, answered_at, changes)
+             SELECT v.attempt_id, v.n, v.response, v.flagged, v.answered_at, 0 FROM v
+             WHERE EXISTS (SELECT 1 FROM attempts a
+                           WHERE a.id = v.attempt_id AND a.submitted_at IS NULL)
+             ON CONFLICT (attempt_id, n) DO UPDATE SET
+               response = COALESCE(excluded.response, responses.response),
+               answered_at = excluded.answered_at,
+               changes = responses.changes + CASE
+                 WHEN excluded.response IS NOT NULL AND responses.response IS NOT NULL
+                   AND excluded.response <> responses.response THEN 1 ELSE 0 END, ",
+        );
+        q.push(match first.flagged {
+            Some(_) => "flagged = excluded.flagged",
+            None => "flagged = responses.flagged",
+        });
+        q.push(" RETURNING attempt_id, n, response IS NOT NULL AS answered, flagged");
+        let rows: Vec<(String, i32, bool, bool)> = q
+            .build_query_as()
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
+        let saved: HashMap<(&str, i32), SavedAnswer> = rows
+            .iter()
+            .map(|(a, n, answered, flagged)| {
+                let state = SavedAnswer {
+                    answered: *answered,
+                    flagged: *flagged,
+                };
+                ((a.as_str(), *n), state)
+            })
+            .collect();
+        Ok(writes
+            .iter()
+            .map(|w| saved.get(&(w.attempt_id.as_str(), w.n)).copied())
+            .collect())
     }
 
     async fn responses(&self, attempt_id: &str) -> Result<Vec<ResponseRow>, StoreError> {
@@ -118,7 +173,7 @@ impl AttemptStore for This {
              WHERE attempt_id = $1 ORDER BY n",
         )
         .bind(attempt_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -129,7 +184,7 @@ impl AttemptStore for This {
         )
         .bind(attempt_id)
         .bind(n)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?)
     }
 
@@ -140,7 +195,8 @@ impl AttemptStore for This {
         at: OffsetDateTime,
         reviews: &[(CardReview, CardRow)],
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.conn().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let done = sqlx::query(
             "UPDATE attempts SET submitted_at = $2, result = $3
              WHERE id = $1 AND submitted_at IS NULL",
@@ -162,7 +218,7 @@ impl AttemptStore for This {
         let rows: Vec<(String, i64)> =
             sqlx::query_as("SELECT question_id, served FROM drill_exposure WHERE exam_code = $1")
                 .bind(exam)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await?;
         Ok(rows.into_iter().collect())
     }
@@ -174,7 +230,7 @@ impl AttemptStore for This {
         )
         .bind(exam)
         .bind(question_id)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }

@@ -51,7 +51,7 @@ impl CalibrationStore for This {
             "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE submitted_at IS NOT NULL
              ORDER BY started_at, id"
         ))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -60,12 +60,13 @@ impl CalibrationStore for This {
             "SELECT r.attempt_id, r.n, r.response FROM responses r
              JOIN attempts a ON a.id = r.attempt_id WHERE a.submitted_at IS NOT NULL",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
     async fn replace_item_stats(&self, rows: &[ItemStatRow]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.conn().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         sqlx::query("DELETE FROM item_stats")
             .execute(&mut *tx)
             .await?;
@@ -99,7 +100,7 @@ impl CalibrationStore for This {
                analysis, computed_at, ready_for_live
              FROM item_stats ORDER BY exam_code, question_id, part",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?
         .into_iter()
         .map(ItemStatRow::try_from)
@@ -112,7 +113,7 @@ impl CalibrationStore for This {
              HAVING MIN(CASE WHEN ready_for_live THEN 1 ELSE 0 END) = 1 ORDER BY question_id",
         )
         .bind(exam)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 }

@@ -75,7 +75,7 @@ const BULK_ROWS: usize = 500;
 /// already graded; returns how many were new. A few statements however many reviews: the log
 /// rows in bulk (returning which were new), then the new cards' states in bulk.
 pub(super) async fn write_reviews(
-    tx: &mut sqlx::Transaction<'static, super::Db>,
+    tx: &mut sqlx::Transaction<'_, super::Db>,
     reviews: &[(CardReview, CardRow)],
 ) -> Result<usize, StoreError> {
     let mut logged = std::collections::HashSet::new();
@@ -143,7 +143,7 @@ impl LearningStore for This {
         ))
         .bind(owner)
         .bind(question_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?
         .map(CardRow::try_from)
         .transpose()
@@ -154,7 +154,7 @@ impl LearningStore for This {
             "SELECT {CARD_COLUMNS} FROM cards WHERE owner = $1 ORDER BY due_at, question_id"
         ))
         .bind(owner)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?
         .into_iter()
         .map(CardRow::try_from)
@@ -162,7 +162,8 @@ impl LearningStore for This {
     }
 
     async fn record_reviews(&self, reviews: &[(CardReview, CardRow)]) -> Result<usize, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.conn().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let written = write_reviews(&mut tx, reviews).await?;
         tx.commit().await?;
         Ok(written)
@@ -174,7 +175,7 @@ impl LearningStore for This {
              FROM card_reviews WHERE owner = $1 ORDER BY reviewed_at, attempt_id, n",
         )
         .bind(owner)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?
         .into_iter()
         .map(CardReview::try_from)
@@ -186,7 +187,7 @@ impl LearningStore for This {
             "SELECT owner FROM card_reviews GROUP BY owner HAVING COUNT(*) >= $1 ORDER BY owner",
         )
         .bind(min)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -194,7 +195,7 @@ impl LearningStore for This {
         Ok(
             sqlx::query_scalar("SELECT desired_retention FROM learner_settings WHERE owner = $1")
                 .bind(owner)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?,
         )
     }
@@ -206,7 +207,7 @@ impl LearningStore for This {
         )
         .bind(owner)
         .bind(retention)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -215,7 +216,7 @@ impl LearningStore for This {
         let row: Option<Option<String>> =
             sqlx::query_scalar("SELECT fsrs_parameters FROM learner_settings WHERE owner = $1")
                 .bind(owner)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?;
         Ok(row.flatten())
     }
@@ -228,7 +229,7 @@ impl LearningStore for This {
         )
         .bind(owner)
         .bind(parameters)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }

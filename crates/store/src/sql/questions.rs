@@ -18,7 +18,8 @@ impl QuestionStore for This {
     async fn sync_exams(&self, exams: &[Exam]) -> Result<SyncReport, StoreError> {
         let mut report = SyncReport::default();
         let now = OffsetDateTime::now_utc();
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.conn().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let stored: Vec<(String, String, bool)> =
             sqlx::query_as("SELECT code, content_hash, in_catalog FROM exams")
                 .fetch_all(&mut *tx)
@@ -70,7 +71,7 @@ impl QuestionStore for This {
         Ok(sqlx::query_as(
             "SELECT code, name, state, content_hash, in_catalog FROM exams ORDER BY code",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -78,7 +79,8 @@ impl QuestionStore for This {
     async fn sync_questions(&self, questions: &[Question]) -> Result<SyncReport, StoreError> {
         let mut report = SyncReport::default();
         let now = OffsetDateTime::now_utc();
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.conn().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let stored: HashMap<String, (String, String)> =
             sqlx::query_as::<_, (String, String, String)>(
                 "SELECT id, current_hash, status FROM questions",
@@ -173,7 +175,7 @@ impl QuestionStore for This {
              JOIN questions q ON q.id = e.question_id
              WHERE q.status = 'live' GROUP BY e.exam_code",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(rows
             .into_iter()
@@ -191,7 +193,7 @@ impl QuestionStore for This {
                 Param::Int(i) => count.bind(*i),
             };
         }
-        let total = count.fetch_one(&self.pool).await?;
+        let total = count.fetch_one(&mut *self.conn().await?).await?;
         let rows_sql = format!(
             "SELECT r.body, q.current_hash, q.status{from} ORDER BY q.id LIMIT {} OFFSET {}",
             filter.limit.max(1),
@@ -205,7 +207,7 @@ impl QuestionStore for This {
             };
         }
         let items = rows
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?
             .into_iter()
             .map(from_row)
@@ -223,7 +225,7 @@ impl QuestionStore for This {
              WHERE q.id = $1",
         )
         .bind(id.as_str())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         Ok(from_row(row)?)
     }
@@ -234,7 +236,7 @@ impl QuestionStore for This {
         )
         .bind(id.as_str())
         .bind(hash)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         Ok(serde_json::from_str(&body)?)
     }

@@ -25,7 +25,7 @@ impl ReportStore for This {
         .bind(r.created_at)
         .bind(r.status.as_str())
         .bind(&r.resolution)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -38,7 +38,7 @@ impl ReportStore for This {
             "SELECT {REPORT_COLUMNS} FROM reports WHERE status = $1 ORDER BY created_at, id"
         ))
         .bind(status.as_str())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -48,7 +48,7 @@ impl ReportStore for This {
              ORDER BY created_at DESC, id"
         ))
         .bind(reporter)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -67,7 +67,7 @@ impl ReportStore for This {
         .bind(status.as_str())
         .bind(note)
         .bind(at)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(done.rows_affected() > 0)
     }
