@@ -57,6 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         database_url: database_url.clone(),
         content_dir: Some(content.path().to_owned()),
         https: false,
+        trusted_proxies: Vec::new(),
         calibrate_every: 0,
     })
     .await?;

@@ -59,17 +59,11 @@ fn print(summary: &CalibrationSummary) {
 
 /// Runs the calibration; exit 1 when it fails.
 pub fn main(args: &ServeArgs, json: bool) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("no async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let outcome = match crate::startup::block_on(run(args)) {
+        Ok(outcome) => outcome,
+        Err(code) => return code,
     };
-    match runtime.block_on(run(args)) {
+    match outcome {
         Ok(summary) if json => {
             println!(
                 "{}",

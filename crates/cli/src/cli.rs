@@ -18,8 +18,26 @@ pub struct Cli {
     #[arg(long, env = "GETMYCERT_LOG", default_value = "info", global = true)]
     pub log_level: String,
 
+    /// Log lines as plain text (colour only on a terminal) or as JSON, one object a line, for
+    /// log shippers.
+    #[arg(
+        long,
+        env = "GETMYCERT_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: LogFormat,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// How the server runs.
@@ -45,6 +63,18 @@ pub struct ServeArgs {
     /// The site is served over https (TLS ends at a proxy): Secure cookies and HSTS.
     #[arg(long, env = "GETMYCERT_HTTPS", global = true)]
     pub https: bool,
+
+    /// A reverse proxy (network in CIDR notation, or one address) whose `X-Forwarded-For`
+    /// names the client, for the per-address sign-in and sign-up limits; repeatable (the
+    /// environment twin takes a comma-separated list). Without it the peer address is used.
+    #[arg(
+        long = "trusted-proxy",
+        env = "GETMYCERT_TRUSTED_PROXY",
+        value_delimiter = ',',
+        value_parser = getmycert_web::client::parse_network,
+        global = true
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 
     /// Seconds between the server's calibration runs (item statistics and IRT parameters from
     /// first-attempt responses); 0 turns them off. With several instances, set it on one.
@@ -77,6 +107,13 @@ pub enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Writes a consistent copy of the SQLite database to a new file while the site runs
+    /// (for PostgreSQL, use pg_dump).
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: PathBuf,
     },
     /// Measures the learning engine on simulated candidates: calibration time and accuracy,
     /// the honesty of P(pass), adaptive drill length and exposure.

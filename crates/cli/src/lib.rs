@@ -2,6 +2,7 @@
 //! of `main` so integration tests build the same application on a random port.
 #![forbid(unsafe_code)]
 
+pub mod backup_cmd;
 pub mod calibrate_cmd;
 pub mod cli;
 pub mod content_cmd;

@@ -1,12 +1,13 @@
 //! `getmycert`: serve the site (default) or work with content.
 #![forbid(unsafe_code)]
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use getmycert::cli::{Cli, Command, ContentCommand, IrtCommand};
+use getmycert::cli::{Cli, Command, ContentCommand, IrtCommand, LogFormat};
 use getmycert::startup::{Application, shutdown_signal};
-use getmycert::{calibrate_cmd, content_cmd, irt_cmd, simulate_cmd, user_cmd};
+use getmycert::{backup_cmd, calibrate_cmd, content_cmd, irt_cmd, simulate_cmd, user_cmd};
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc gives freed memory back to the system within moments; glibc's allocator kept the
@@ -20,10 +21,13 @@ fn main() -> ExitCode {
         eprintln!("ignoring log level `{}` ({e}); using info", cli.log_level);
         EnvFilter::new("info")
     });
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+    }
 
     match cli.command {
         None | Some(Command::Serve) => serve(&cli),
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
             command: IrtCommand::Fit { responses, json },
         }) => irt_cmd::fit(&responses, json),
         Some(Command::Calibrate { json }) => calibrate_cmd::main(&cli.serve, json),
+        Some(Command::Backup { to }) => backup_cmd::main(&cli.serve.database_url, &to),
         Some(Command::Simulate {
             sizes,
             candidates,

@@ -8,6 +8,7 @@ use anyhow::Context;
 use getmycert_content::{Content, ContentErrors, ContentSource};
 use getmycert_engine::Engine;
 use getmycert_web::AppState;
+use getmycert_web::client::TrustedProxies;
 use tokio::net::TcpListener;
 
 use crate::cli::ServeArgs;
@@ -77,7 +78,9 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         Ok(Self {
             listener,
-            state: AppState::new(engine).served_over_https(args.https),
+            state: AppState::new(engine)
+                .served_over_https(args.https)
+                .behind(TrustedProxies::new(args.trusted_proxies.clone())),
             calibrate_every: args.calibrate_every,
         })
     }
@@ -190,6 +193,21 @@ fn redact(url: &str) -> String {
             }
         }
         _ => url.to_owned(),
+    }
+}
+
+/// Runs a command's future to completion on a runtime of its own; `Err` (the message already
+/// printed) when no runtime can be made.
+pub fn block_on<F: Future>(future: F) -> Result<F::Output, std::process::ExitCode> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => Ok(runtime.block_on(future)),
+        Err(e) => {
+            eprintln!("no async runtime: {e}");
+            Err(std::process::ExitCode::FAILURE)
+        }
     }
 }
 

@@ -74,17 +74,11 @@ async fn run(args: &ServeArgs, command: UserCommand) -> Result<String, String> {
 
 /// Runs a user command against the database.
 pub fn main(args: &ServeArgs, command: UserCommand) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("no async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let outcome = match crate::startup::block_on(run(args, command)) {
+        Ok(outcome) => outcome,
+        Err(code) => return code,
     };
-    match runtime.block_on(run(args, command)) {
+    match outcome {
         Ok(message) => {
             println!("{message}");
             ExitCode::SUCCESS

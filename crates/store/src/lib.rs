@@ -87,6 +87,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot encode a row: {0}")]
     Encode(#[from] serde_json::Error),
+    /// The operation is not one this backend does; the message says what to do instead.
+    #[error("{0}")]
+    Unsupported(String),
     /// A stored value that does not parse (a mode, role or time out of range).
     #[error("a stored value is not valid: {0}")]
     Corrupt(String),
@@ -141,6 +144,11 @@ pub trait Store:
 
     /// Checks that the database answers a query.
     async fn health(&self) -> Result<(), StoreError>;
+
+    /// Writes a consistent copy of the whole database to the new file `to`, while the
+    /// database stays in use (SQLite's `VACUUM INTO`). PostgreSQL is backed up with its own
+    /// tools, `pg_dump`: the error says so.
+    async fn backup(&self, to: &std::path::Path) -> Result<(), StoreError>;
 
     /// Closes the pool, waiting for connections to be returned.
     async fn close(&self);

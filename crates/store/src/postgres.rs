@@ -60,6 +60,15 @@ impl Store for PgStore {
         Ok(())
     }
 
+    async fn backup(&self, _to: &std::path::Path) -> Result<(), StoreError> {
+        Err(StoreError::Unsupported(
+            "a PostgreSQL database is backed up with pg_dump, e.g. \
+             `pg_dump --format=custom --file=getmycert.dump \"$GETMYCERT_DATABASE_URL\"`, \
+             and restored with pg_restore (see docs/operations.md)"
+                .into(),
+        ))
+    }
+
     async fn close(&self) {
         self.pool.close().await;
     }

@@ -17,7 +17,7 @@ pub const COOKIE_NAME: &str = "gmc_id";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity(pub String);
 
-/// The peer address of the request (the proxy's when behind one).
+/// The client's address: the peer's, or the one a trusted proxy forwarded (`client.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientIp(pub String);
 
@@ -63,7 +63,16 @@ pub async fn identify(
     let ip = request
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+        .map_or_else(
+            || "unknown".to_owned(),
+            |c| {
+                let peer = c.0.ip();
+                state
+                    .trusted_proxies
+                    .client(peer, request.headers())
+                    .to_string()
+            },
+        );
     request.extensions_mut().insert(ClientIp(ip));
     request.extensions_mut().insert(Guest(id.clone()));
     request

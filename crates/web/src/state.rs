@@ -5,6 +5,8 @@ use getmycert_content::Content;
 use getmycert_engine::Engine;
 use metrics_exporter_prometheus::PrometheusHandle;
 
+use crate::client::TrustedProxies;
+
 /// Shared application state; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -13,6 +15,8 @@ pub struct AppState {
     /// The site is served over https (behind a TLS-terminating proxy): cookies get `Secure`
     /// and responses get HSTS.
     pub https: bool,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (see `client.rs`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl AppState {
@@ -22,12 +26,21 @@ impl AppState {
             engine,
             metrics: crate::metrics::handle(),
             https: false,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 
     /// The catalog, guides and bank being served.
     pub fn content(&self) -> &Content {
         self.engine.content()
+    }
+
+    /// Believes `X-Forwarded-For` from these proxies.
+    pub fn behind(self, trusted_proxies: TrustedProxies) -> Self {
+        Self {
+            trusted_proxies,
+            ..self
+        }
     }
 
     /// Marks the site as served over https.

@@ -44,40 +44,45 @@ impl TestApp {
     /// The app over a fresh PostgreSQL database serving the repository's whole bank.
     pub async fn spawn_postgres_with_bank() -> Option<Self> {
         let db = TestDatabase::postgres().await?;
-        let content = tempfile::tempdir().expect("a temporary directory");
-        getmycert_content::testing::copy_tree(
-            &getmycert_content::testing::repository_content(),
-            content.path(),
-        );
-        Some(Self::spawn_with(db, content).await)
+        Some(Self::spawn_with(db, bank_copy()).await)
     }
 
     /// The app over SQLite serving the repository's whole bank.
     pub async fn spawn_with_bank() -> Self {
-        let content = tempfile::tempdir().expect("a temporary directory");
-        getmycert_content::testing::copy_tree(
-            &getmycert_content::testing::repository_content(),
-            content.path(),
-        );
-        Self::spawn_with(TestDatabase::sqlite(), content).await
+        Self::spawn_with(TestDatabase::sqlite(), bank_copy()).await
     }
 
     /// The app as served behind a TLS-terminating proxy (`--https`).
     pub async fn spawn_https() -> Self {
-        Self::launch(TestDatabase::sqlite(), content_copy(), true).await
+        Self::launch(TestDatabase::sqlite(), content_copy(), true, Vec::new()).await
+    }
+
+    /// The app behind reverse proxies at these networks (`--trusted-proxy`).
+    pub async fn spawn_behind(proxies: &[&str]) -> Self {
+        let proxies = proxies
+            .iter()
+            .map(|p| getmycert_web::client::parse_network(p).expect("a network"))
+            .collect();
+        Self::launch(TestDatabase::sqlite(), content_copy(), false, proxies).await
     }
 
     /// The app over `db` serving `content`.
     pub async fn spawn_with(db: TestDatabase, content: tempfile::TempDir) -> Self {
-        Self::launch(db, content, false).await
+        Self::launch(db, content, false, Vec::new()).await
     }
 
-    async fn launch(db: TestDatabase, content: tempfile::TempDir, https: bool) -> Self {
+    async fn launch(
+        db: TestDatabase,
+        content: tempfile::TempDir,
+        https: bool,
+        trusted_proxies: Vec<ipnet::IpNet>,
+    ) -> Self {
         let args = ServeArgs {
             addr: "127.0.0.1:0".into(),
             database_url: db.url.clone(),
             content_dir: Some(content.path().to_owned()),
             https,
+            trusted_proxies,
             calibrate_every: 0,
         };
         let app = Application::build(&args)
@@ -243,6 +248,16 @@ impl Drop for TestApp {
             let _ = stop.send(());
         }
     }
+}
+
+/// A copy of the repository's whole content (the bundled bank).
+pub fn bank_copy() -> tempfile::TempDir {
+    let content = tempfile::tempdir().expect("a temporary directory");
+    getmycert_content::testing::copy_tree(
+        &getmycert_content::testing::repository_content(),
+        content.path(),
+    );
+    content
 }
 
 /// The repository's catalog and guides with the test fixtures as the question bank, in a

@@ -5,6 +5,7 @@ mod attempts;
 mod calibration;
 mod helpers;
 mod openapi;
+mod operations;
 mod pages;
 mod plan;
 mod questions;

@@ -1,5 +1,6 @@
-//! The defences a public exam site needs: security headers on every response, and cross-origin
-//! state-changing requests refused.
+//! The defences a public exam site needs: security headers on every response, cross-origin
+//! state-changing requests refused, and per-address limits that see through a trusted proxy
+//! and only through one.
 
 use reqwest::StatusCode;
 
@@ -186,5 +187,84 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent() {
             .iter()
             .all(|c| c.contains("Secure") && c.contains("HttpOnly")),
         "{cookies:?}"
+    );
+}
+
+/// Behind a trusted proxy each client's forwarded address has its own sign-up limit, so one
+/// address using up its sign-ups does not lock out the site; from a peer that is not a trusted
+/// proxy (the default) the header is ignored, so nobody escapes the limit by writing one.
+#[tokio::test]
+async fn sign_up_limits_follow_the_forwarded_address_only_from_a_trusted_proxy() {
+    for trusted in [true, false] {
+        let app = match trusted {
+            true => TestApp::spawn_behind(&["127.0.0.1"]).await,
+            false => TestApp::spawn().await,
+        };
+        let sign_up = |i: usize, from: &'static str| {
+            TestApp::new_client()
+                .post(format!("{}/api/v1/auth/register", app.address))
+                .header("x-forwarded-for", from)
+                .json(&serde_json::json!({
+                    "email": format!("p{i}@example.com"),
+                    "password": "correct horse battery staple 42",
+                }))
+                .send()
+        };
+        for i in 0..10 {
+            let status = sign_up(i, "203.0.113.1").await.expect("answered").status();
+            assert_eq!(
+                status,
+                StatusCode::CREATED,
+                "sign-up {i}, trusted {trusted}"
+            );
+        }
+        let same = sign_up(10, "203.0.113.1").await.expect("answered").status();
+        assert_eq!(same, StatusCode::TOO_MANY_REQUESTS, "trusted {trusted}");
+        let other = sign_up(11, "198.51.100.2")
+            .await
+            .expect("answered")
+            .status();
+        let expected = match trusted {
+            true => StatusCode::CREATED,
+            false => StatusCode::TOO_MANY_REQUESTS,
+        };
+        assert_eq!(other, expected, "another client, trusted {trusted}");
+    }
+}
+
+/// Every response names its request (the id an operator finds in the logs); an id a proxy
+/// already gave the request is kept.
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = TestApp::spawn().await;
+    let client = TestApp::new_client();
+    let mut ids = std::collections::HashSet::new();
+    for path in ["/", "/healthz", "/api/v1/exams", "/no-such-page"] {
+        let response = client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .expect("answered");
+        let id = response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .unwrap_or_default();
+        assert_eq!(id.len(), 36, "{path}: a UUID, got `{id}`");
+        ids.insert(id);
+    }
+    assert_eq!(ids.len(), 4, "each request its own id");
+    let kept = client
+        .get(format!("{}/healthz", app.address))
+        .header("x-request-id", "edge-42")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(
+        kept.headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("edge-42")
     );
 }

@@ -77,6 +77,7 @@ async fn a_toml_syntax_error_names_its_line() {
         database_url: "sqlite::memory:".into(),
         content_dir: Some(content.path().to_owned()),
         https: false,
+        trusted_proxies: Vec::new(),
         calibrate_every: 0,
     };
     let error = Application::build(&args).await.expect_err("broken content");
