@@ -136,6 +136,12 @@ pub enum EngineError {
 }
 
 impl EngineError {
+    /// Whether the database is out of reach for now (see [`StoreError::is_unavailable`]): the
+    /// edge answers 503 with a retry delay.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, EngineError::Store(e) if e.is_unavailable())
+    }
+
     /// A 422 with a message and no field.
     pub fn invalid(message: impl Into<String>) -> Self {
         EngineError::Invalid {

@@ -95,6 +95,41 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl StoreError {
+    /// Whether the database is out of reach for now rather than the request being wrong: the
+    /// connection is lost or cannot be had (PostgreSQL restarted, the network cut, the pool
+    /// exhausted), or SQLite is locked by another process or its disk is full or failing. The
+    /// same request may succeed once the database is back; callers answer 503 with a retry
+    /// delay, and nothing was written.
+    pub fn is_unavailable(&self) -> bool {
+        let StoreError::Database(e) = self else {
+            return false;
+        };
+        match e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            sqlx::Error::Database(db) => {
+                let code = db.code().unwrap_or_default();
+                match code.parse::<i32>() {
+                    // SQLite (extended codes carry the primary one in the low byte): BUSY,
+                    // LOCKED, IOERR, FULL, CANTOPEN.
+                    Ok(n) => matches!(n & 0xff, 5 | 6 | 10 | 13 | 14),
+                    // PostgreSQL SQLSTATE: connection exceptions, insufficient resources,
+                    // the server shutting down or not yet accepting connections.
+                    Err(_) => {
+                        code.starts_with("08")
+                            || code.starts_with("53")
+                            || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+                    }
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     /// Missing rows and unique violations mean the same on both backends; they are told
     /// apart here, once.

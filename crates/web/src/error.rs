@@ -84,6 +84,18 @@ impl IntoResponse for WebError {
                     retry_after(&mut response, seconds);
                     return response;
                 }
+                _ if e.is_unavailable() => {
+                    tracing::error!(cause = %e, "database unavailable");
+                    let mut response = page(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "Back in a moment",
+                        "The site cannot reach its database for a moment. Try again in a few \
+                         seconds: sending the same answer again is safe."
+                            .to_owned(),
+                    );
+                    retry_after(&mut response, crate::api::RETRY_AFTER_SECONDS);
+                    return response;
+                }
                 EngineError::Store(_) | EngineError::Internal(_) => {
                     tracing::error!(cause = %e, "request failed");
                     (

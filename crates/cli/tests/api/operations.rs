@@ -107,3 +107,72 @@ async fn a_postgres_site_is_told_to_use_pg_dump() {
         .expect_err("not for PostgreSQL");
     assert!(error.contains("pg_dump"), "{error}");
 }
+
+/// A save that finds SQLite locked by another process (past the busy timeout) answers 503 with
+/// a JSON reason and `Retry-After`; the same save succeeds once the lock is gone, without a
+/// restart.
+#[tokio::test]
+async fn a_locked_database_answers_503_with_retry_after_and_recovers() {
+    use sqlx::{ConnectOptions, Connection};
+    use std::str::FromStr;
+
+    let app = TestApp::spawn().await;
+    let client = TestApp::new_client();
+    let (status, view) = app
+        .json(
+            &client,
+            Method::POST,
+            "/api/v1/attempts",
+            Some(json!({"exam": "AIF-C01", "mode": "practice", "count": 5})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{view}");
+    let path = format!(
+        "{}/api/v1/attempts/{}/items/1/response",
+        app.address,
+        view["id"].as_str().expect("id")
+    );
+    let mut other = sqlx::sqlite::SqliteConnectOptions::from_str(&app.args.database_url)
+        .expect("url")
+        .connect()
+        .await
+        .expect("a second connection");
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut other)
+        .await
+        .expect("locked");
+    let refused = client
+        .put(&path)
+        .json(&json!({"flagged": true}))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let retry = refused
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    assert_eq!(retry, Some(5));
+    let body: serde_json::Value = refused.json().await.expect("a JSON body");
+    assert!(
+        body["error"].as_str().is_some_and(|e| e.contains("retry")),
+        "{body}"
+    );
+    sqlx::query("ROLLBACK")
+        .execute(&mut other)
+        .await
+        .expect("unlocked");
+    other.close().await.expect("closed");
+    let saved = client
+        .put(&path)
+        .json(&json!({"flagged": true}))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(
+        saved.status(),
+        StatusCode::OK,
+        "recovered without a restart"
+    );
+}

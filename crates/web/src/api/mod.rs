@@ -161,9 +161,16 @@ impl From<crate::WebError> for ApiError {
     }
 }
 
+/// What a request that found the database out of reach is told (503).
+const UNAVAILABLE: &str =
+    "the database is unavailable for a moment; retry in a few seconds (repeating a save is safe)";
+/// The `Retry-After` of a 503, in seconds.
+pub(crate) const RETRY_AFTER_SECONDS: i64 = 5;
+
 /// The one conversion of engine errors for the API: invalid → 422, conflict → 409, not found
-/// → 404, wrong credentials → 401, throttled → 429 with `Retry-After`, internal → 500 with the
-/// cause logged here and never returned.
+/// → 404, wrong credentials → 401, throttled → 429 with `Retry-After`, the database out of
+/// reach → 503 with `Retry-After`, internal → 500; the cause of a 5xx is logged here and never
+/// returned.
 impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
         let status = match &e {
@@ -176,6 +183,14 @@ impl From<EngineError> for ApiError {
                     status: StatusCode::TOO_MANY_REQUESTS,
                     message: e.to_string(),
                     retry_after: Some(*seconds),
+                };
+            }
+            _ if e.is_unavailable() => {
+                tracing::error!(cause = %e, "database unavailable");
+                return Self {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    message: UNAVAILABLE.into(),
+                    retry_after: Some(RETRY_AFTER_SECONDS),
                 };
             }
             EngineError::Store(_) | EngineError::Internal(_) => {
