@@ -124,3 +124,36 @@ mod tests {
         );
     }
 }
+
+/// Another process's exclusive lock on a SQLite database, as a backup tool or a stray `sqlite3`
+/// shell would hold it: the store's writes wait out their busy timeout and fail until
+/// [`SqliteLock::release`].
+#[derive(Debug)]
+pub struct SqliteLock(sqlx::SqliteConnection);
+
+impl SqliteLock {
+    /// Takes the lock on the database at `url` (`sqlite://…`).
+    pub async fn take(url: &str) -> Self {
+        use sqlx::ConnectOptions;
+        use std::str::FromStr;
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+            .expect("a SQLite URL")
+            .connect()
+            .await
+            .expect("a second connection");
+        sqlx::query("BEGIN EXCLUSIVE")
+            .execute(&mut conn)
+            .await
+            .expect("the lock");
+        Self(conn)
+    }
+
+    /// Gives the lock back.
+    pub async fn release(mut self) {
+        sqlx::query("ROLLBACK")
+            .execute(&mut self.0)
+            .await
+            .expect("unlocked");
+        self.0.close().await.expect("closed");
+    }
+}

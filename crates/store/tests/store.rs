@@ -1152,11 +1152,8 @@ mod cards {
 /// (here another connection holding an exclusive lock past the busy timeout) is "unavailable",
 /// a missing row is not.
 mod unavailable {
-    use std::str::FromStr;
-
     use getmycert_store::StoreError;
-    use getmycert_store::testing::TestDatabase;
-    use sqlx::{ConnectOptions, Connection};
+    use getmycert_store::testing::{SqliteLock, TestDatabase};
 
     #[tokio::test]
     async fn a_locked_sqlite_database_is_unavailable_and_a_missing_row_is_not() {
@@ -1164,26 +1161,14 @@ mod unavailable {
         let store = getmycert_store::connect(&db.url).await.expect("store");
         let missing = store.attempt("nope").await.expect_err("no such attempt");
         assert!(matches!(missing, StoreError::NotFound) && !missing.is_unavailable());
-        let mut other = sqlx::sqlite::SqliteConnectOptions::from_str(&db.url)
-            .expect("url")
-            .connect()
-            .await
-            .expect("a second connection");
-        sqlx::query("BEGIN EXCLUSIVE")
-            .execute(&mut other)
-            .await
-            .expect("locked");
+        let lock = SqliteLock::take(&db.url).await;
         // The store waits out its busy timeout (5 s), then gives up.
         let locked = store
             .save_answer("nope", 1, None, Some(true), time::OffsetDateTime::now_utc())
             .await
             .expect_err("the database is locked");
         assert!(locked.is_unavailable(), "{locked}");
-        sqlx::query("ROLLBACK")
-            .execute(&mut other)
-            .await
-            .expect("unlocked");
-        other.close().await.expect("closed");
+        lock.release().await;
         store
             .health()
             .await

@@ -179,6 +179,24 @@ impl TestApp {
         .await
     }
 
+    /// `POST /api/v1/attempts` with `client`: the started attempt's view (201 asserted).
+    pub async fn start(
+        &self,
+        client: &reqwest::Client,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let (status, view) = self
+            .json(
+                client,
+                reqwest::Method::POST,
+                "/api/v1/attempts",
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{view}");
+        view
+    }
+
     /// `POST /api/v1/auth/register` with `client`.
     pub async fn register<E: serde::Serialize>(
         &self,

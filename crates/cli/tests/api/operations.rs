@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::helpers::{TestApp, bank_copy};
-use getmycert_store::testing::TestDatabase;
+use getmycert_store::testing::{SqliteLock, TestDatabase};
 
 fn file_of(url: &str) -> PathBuf {
     PathBuf::from(url.trim_start_matches("sqlite://"))
@@ -17,15 +17,9 @@ fn file_of(url: &str) -> PathBuf {
 async fn a_backup_taken_during_saves_restores_into_a_server_with_the_same_history() {
     let app = TestApp::spawn_with_bank().await;
     let client = TestApp::new_client();
-    let (status, view) = app
-        .json(
-            &client,
-            Method::POST,
-            "/api/v1/attempts",
-            Some(json!({"exam": "AIF-C01", "mode": "exam"})),
-        )
+    let view = app
+        .start(&client, json!({"exam": "AIF-C01", "mode": "exam"}))
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{view}");
     let id = view["id"].as_str().expect("id").to_owned();
     let total = view["total"].as_u64().expect("total");
     let flag = |n: u64| {
@@ -113,34 +107,20 @@ async fn a_postgres_site_is_told_to_use_pg_dump() {
 /// restart.
 #[tokio::test]
 async fn a_locked_database_answers_503_with_retry_after_and_recovers() {
-    use sqlx::{ConnectOptions, Connection};
-    use std::str::FromStr;
-
     let app = TestApp::spawn().await;
     let client = TestApp::new_client();
-    let (status, view) = app
-        .json(
+    let view = app
+        .start(
             &client,
-            Method::POST,
-            "/api/v1/attempts",
-            Some(json!({"exam": "AIF-C01", "mode": "practice", "count": 5})),
+            json!({"exam": "AIF-C01", "mode": "practice", "count": 5}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{view}");
     let path = format!(
         "{}/api/v1/attempts/{}/items/1/response",
         app.address,
         view["id"].as_str().expect("id")
     );
-    let mut other = sqlx::sqlite::SqliteConnectOptions::from_str(&app.args.database_url)
-        .expect("url")
-        .connect()
-        .await
-        .expect("a second connection");
-    sqlx::query("BEGIN EXCLUSIVE")
-        .execute(&mut other)
-        .await
-        .expect("locked");
+    let lock = SqliteLock::take(&app.args.database_url).await;
     let refused = client
         .put(&path)
         .json(&json!({"flagged": true}))
@@ -159,11 +139,7 @@ async fn a_locked_database_answers_503_with_retry_after_and_recovers() {
         body["error"].as_str().is_some_and(|e| e.contains("retry")),
         "{body}"
     );
-    sqlx::query("ROLLBACK")
-        .execute(&mut other)
-        .await
-        .expect("unlocked");
-    other.close().await.expect("closed");
+    lock.release().await;
     let saved = client
         .put(&path)
         .json(&json!({"flagged": true}))
