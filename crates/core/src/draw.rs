@@ -118,6 +118,31 @@ fn pick_spread(pool: &[&Candidate], needed: usize, rng: &mut ChaCha8Rng) -> Vec<
             }
         }
     }
+    // Taken in turn, single questions can leave a case study that no longer fits (three
+    // singles of five, a three-part case left): trade just enough singles for it.
+    if filled < needed {
+        let short = needed - filled;
+        let stranded = by_task
+            .values()
+            .flatten()
+            .filter(|c| c.parts > short)
+            .min_by_key(|c| c.parts);
+        if let Some(case) = stranded {
+            let free = case.parts - short;
+            let singles: Vec<usize> = (0..chosen.len())
+                .rev()
+                .filter(|&i| chosen[i].parts == 1)
+                .take(free)
+                .collect();
+            if singles.len() == free {
+                // Highest index first, so each removal leaves the others in place.
+                for i in singles {
+                    chosen.remove(i);
+                }
+                chosen.push((*case).clone());
+            }
+        }
+    }
     chosen
 }
 

@@ -212,3 +212,23 @@ proptest! {
         prop_assert_eq!(unique.len(), 65);
     }
 }
+
+#[test]
+fn a_practice_set_makes_room_for_a_case_study_when_only_that_fills_it() {
+    // Three single questions and one three-part case study: five parts can only be the case
+    // and two singles, whichever order the draw meets them in.
+    let mut bank: Vec<Candidate> = (0..4)
+        .map(|i| candidate(i, 1, i as u8 + 1, ItemStatus::Live))
+        .collect();
+    bank[3].parts = 3;
+    for seed in 0..200 {
+        let form = draw_practice(&bank, 5, seed).expect("a set of five");
+        assert_eq!(form.len(), 5, "seed {seed}");
+        assert_eq!(
+            form.iter().filter(|s| s.id == bank[3].id).count(),
+            3,
+            "seed {seed}: the case study whole"
+        );
+    }
+    assert!(matches!(draw_practice(&bank, 6, 1).map(|f| f.len()), Ok(6)));
+}
