@@ -33,10 +33,15 @@ mod reports;
 
 impl PgStore {
     /// Connects and migrates.
+    ///
+    /// A request waits at most 3 s for a connection: long enough to ride out a quick
+    /// PostgreSQL restart (the pool keeps reconnecting meanwhile), short enough that a
+    /// candidate whose save cannot be written hears so (503, `Retry-After`) and the runner
+    /// retries, instead of a page that hangs.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(std::time::Duration::from_secs(10))
+            .acquire_timeout(std::time::Duration::from_secs(3))
             .connect(url)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;

@@ -123,6 +123,63 @@ fn page(status: StatusCode, title: &'static str, message: String) -> Response {
     }
 }
 
+/// Middleware: a 4xx the framework answered by itself (a query string, path or body it could
+/// not read, a method the address does not take, a rate limit; plain text or no body) is
+/// given the site's own form with its reason: a JSON `error` under `/api/`, the error page
+/// elsewhere. The handlers' own answers pass untouched, as do the answer's other headers
+/// (`Allow`, `Retry-After`, cookies).
+pub async fn explain(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|t| t.starts_with("text/plain"));
+    if !status.is_client_error() || !plain {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let mut reason = String::from_utf8_lossy(&text).trim().to_owned();
+    if reason.is_empty() {
+        reason = match status {
+            StatusCode::METHOD_NOT_ALLOWED => format!("This address does not take {method}."),
+            _ => status
+                .canonical_reason()
+                .unwrap_or("The request could not be read")
+                .to_owned(),
+        };
+    }
+    let mut explained = if api {
+        crate::api::ApiError::new(status, reason).into_response()
+    } else {
+        page(status, "That request could not be read", reason)
+    };
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let headers = explained.headers_mut();
+    let mut last = None;
+    for (name, value) in parts.headers {
+        // `HeaderMap`'s iterator names only the first of repeated values.
+        let name = name.or(last.clone());
+        if let Some(name) = name {
+            headers.append(name.clone(), value);
+            last = Some(name);
+        }
+    }
+    explained
+}
+
+/// A request body the server could not read (not UTF-8, too large): a page with the reason.
+pub(crate) fn unreadable(status: StatusCode, reason: String) -> Response {
+    page(status, "The form could not be read", reason)
+}
+
 /// Adds `Retry-After: seconds` to a throttled answer.
 pub(crate) fn retry_after(response: &mut Response, seconds: i64) {
     if let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string()) {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{FromRequest, Request};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use getmycert_core::scoring::Response as Answer;
 
@@ -64,7 +64,7 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let body = String::from_request(req, state)
             .await
-            .map_err(IntoResponse::into_response)?;
+            .map_err(|e| crate::error::unreadable(e.status(), e.body_text()))?;
         Ok(Self::parse(&body))
     }
 }

@@ -51,6 +51,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(auth)
         .layer(tower_http::csrf::CsrfLayer::new())
+        .layer(axum::middleware::from_fn(error::explain))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::headers,

@@ -48,16 +48,36 @@
     return null;
   }
 
-  // Saves in flight, exposed as data-pending on the form (0 once the server has them all).
-  var pending = 0;
+  // Autosave. Saves in flight are exposed as data-pending on the form (0 once the server has
+  // them all). A save the server could not take (no connection, 5xx, 429) is retried with
+  // back-off (its Retry-After, else 1, 2, 4 … 30 s, with jitter so a cohort does not return
+  // at once), always with the answer as it is on the page then; the candidate reads "Not
+  // saved yet" meanwhile, and moving on waits for the save.
+  var saveStatus = document.getElementById("save-status");
+  var pending = 0, issued = 0, savedThrough = 0, failing = false, delay = 0, retryTimer = null, going = null;
   function track(delta) {
     pending += delta;
     form.dataset.pending = String(pending);
   }
+  function say(text, state) {
+    if (!saveStatus) return;
+    saveStatus.textContent = text;
+    saveStatus.dataset.state = state;
+  }
+
+  function retryLater(seconds) {
+    delay = seconds > 0 ? Math.min(seconds, 30) : Math.min(delay ? delay * 2 : 1, 30);
+    var wait = Math.round(delay * (0.75 + Math.random() * 0.5) * 1000);
+    failing = true;
+    say("Not saved yet: the server did not take this answer. Retrying in " + Math.max(1, Math.round(wait / 1000)) + " s; your answer stays on this page.", "retrying");
+    retryTimer = window.setTimeout(save, wait);
+  }
 
   function save() {
+    if (retryTimer) { window.clearTimeout(retryTimer); retryTimer = null; }
     var body = response() || {};
     body.flagged = document.getElementById("flag").checked;
+    var mine = ++issued;
     track(1);
     return fetch("/api/v1/attempts/" + attempt + "/items/" + n + "/response", {
       method: "PUT",
@@ -65,9 +85,34 @@
       credentials: "same-origin",
       body: JSON.stringify(body)
     }).then(function (r) {
-      if (r.status === 409) window.location.href = "/attempts/" + attempt + "/report";
+      if (r.status === 409) { window.location.href = "/attempts/" + attempt + "/report"; return; }
+      if (r.ok) {
+        savedThrough = Math.max(savedThrough, mine);
+        if (savedThrough < issued) return;
+        if (failing) say("Saved.", "saved");
+        failing = false;
+        delay = 0;
+        if (going) { var submitter = going; going = null; form.requestSubmit(submitter); }
+        return;
+      }
+      if (r.status >= 500 || r.status === 429 || r.status === 408) {
+        if (mine === issued) retryLater(Number(r.headers.get("Retry-After")) || 0);
+        return;
+      }
+      return r.json().then(function (e) { say("Not saved: " + e.error, "refused"); }, function () { say("Not saved (" + r.status + ").", "refused"); });
+    }, function () {
+      if (mine === issued) retryLater(0);
     }).finally(function () { track(-1); });
   }
+
+  // While a save is failing, leaving the question waits for it: retry now, go on once saved.
+  form.addEventListener("submit", function (e) {
+    if (!failing) return;
+    e.preventDefault();
+    going = e.submitter || null;
+    say("Not saved yet: saving before moving on…", "retrying");
+    save();
+  });
 
   function countSelected() {
     if (kind !== "multiple" || !status) return;

@@ -19,6 +19,34 @@ pub struct TestApp {
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
+/// An API answer with its `Retry-After`.
+pub struct Answered {
+    pub status: StatusCode,
+    pub retry_after: Option<u64>,
+    pub body: serde_json::Value,
+}
+
+impl Answered {
+    /// The database was out of reach: 503, `Retry-After: 5` and a JSON reason that says to
+    /// retry.
+    pub fn assert_retry_later(&self) {
+        assert_eq!(
+            self.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            self.body
+        );
+        assert_eq!(self.retry_after, Some(5));
+        assert!(
+            self.body["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("retry")),
+            "{}",
+            self.body
+        );
+    }
+}
+
 /// A fetched page.
 pub struct Page {
     pub status: StatusCode,
@@ -71,15 +99,32 @@ impl TestApp {
         Self::launch(db, content, false, Vec::new()).await
     }
 
+    /// The app over `db` as reached at `url` (through a proxy the test controls), serving the
+    /// test fixtures.
+    pub async fn spawn_reaching(db: TestDatabase, url: &str) -> Self {
+        Self::launch_at(db, url, content_copy(), false, Vec::new()).await
+    }
+
     async fn launch(
         db: TestDatabase,
         content: tempfile::TempDir,
         https: bool,
         trusted_proxies: Vec<ipnet::IpNet>,
     ) -> Self {
+        let url = db.url.clone();
+        Self::launch_at(db, &url, content, https, trusted_proxies).await
+    }
+
+    async fn launch_at(
+        db: TestDatabase,
+        url: &str,
+        content: tempfile::TempDir,
+        https: bool,
+        trusted_proxies: Vec<ipnet::IpNet>,
+    ) -> Self {
         let args = ServeArgs {
             addr: "127.0.0.1:0".into(),
-            database_url: db.url.clone(),
+            database_url: url.to_owned(),
             content_dir: Some(content.path().to_owned()),
             https,
             trusted_proxies,
@@ -162,6 +207,42 @@ impl TestApp {
         let value =
             serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
         (status, value)
+    }
+
+    /// Flags item `n` of sitting `id` with `client`.
+    pub async fn flag(&self, client: &reqwest::Client, id: &str, n: u64) -> Answered {
+        let response = client
+            .put(format!(
+                "{}/api/v1/attempts/{id}/items/{n}/response",
+                self.address
+            ))
+            .json(&serde_json::json!({"flagged": true}))
+            .send()
+            .await
+            .expect("answered");
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok());
+        let body = response.json().await.expect("a JSON body");
+        Answered {
+            status,
+            retry_after,
+            body,
+        }
+    }
+
+    /// Starts a practice set of `count` AIF-C01 questions with `client`: its id.
+    pub async fn practice(&self, client: &reqwest::Client, count: u64) -> String {
+        let view = self
+            .start(
+                client,
+                serde_json::json!({"exam": "AIF-C01", "mode": "practice", "count": count}),
+            )
+            .await;
+        view["id"].as_str().expect("id").to_owned()
     }
 
     /// `POST /api/v1/attempts/{id}/submit` with `client`.
@@ -266,6 +347,28 @@ impl Drop for TestApp {
             let _ = stop.send(());
         }
     }
+}
+
+/// The `getmycert` binary built for these tests, as an operator runs it.
+pub fn binary() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_getmycert"))
+}
+
+/// The binary set to serve on `port` of 127.0.0.1, logging at `level`.
+pub fn serving(port: u16, level: &str) -> std::process::Command {
+    let mut command = binary();
+    command
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .args(["--log-level", level]);
+    command
+}
+
+/// A port nothing listens on at the moment.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
 }
 
 /// A copy of the repository's whole content (the bundled bank).

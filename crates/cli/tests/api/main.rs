@@ -3,9 +3,12 @@
 mod accounts;
 mod attempts;
 mod calibration;
+mod crashes;
 mod helpers;
+mod malformed;
 mod openapi;
 mod operations;
+mod outages;
 mod pages;
 mod plan;
 mod questions;

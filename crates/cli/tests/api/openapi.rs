@@ -49,5 +49,22 @@ async fn the_openapi_document_describes_every_attempt_route() {
             "a served item has no `{secret}` field: {served:?}"
         );
     }
+    // Every operation says it may find the database out of reach; every write, that it may be
+    // throttled; both with Retry-After.
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().expect("operations") {
+            let answers = &operation["responses"];
+            assert!(
+                answers["503"]["headers"]["Retry-After"].is_object(),
+                "{method} {path} documents 503"
+            );
+            if method != "get" {
+                assert!(
+                    answers["429"]["headers"]["Retry-After"].is_object(),
+                    "{method} {path} documents 429"
+                );
+            }
+        }
+    }
     insta::assert_json_snapshot!("openapi", doc);
 }

@@ -109,45 +109,12 @@ async fn a_postgres_site_is_told_to_use_pg_dump() {
 async fn a_locked_database_answers_503_with_retry_after_and_recovers() {
     let app = TestApp::spawn().await;
     let client = TestApp::new_client();
-    let view = app
-        .start(
-            &client,
-            json!({"exam": "AIF-C01", "mode": "practice", "count": 5}),
-        )
-        .await;
-    let path = format!(
-        "{}/api/v1/attempts/{}/items/1/response",
-        app.address,
-        view["id"].as_str().expect("id")
-    );
+    let id = app.practice(&client, 5).await;
     let lock = SqliteLock::take(&app.args.database_url).await;
-    let refused = client
-        .put(&path)
-        .json(&json!({"flagged": true}))
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let retry = refused
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    assert_eq!(retry, Some(5));
-    let body: serde_json::Value = refused.json().await.expect("a JSON body");
-    assert!(
-        body["error"].as_str().is_some_and(|e| e.contains("retry")),
-        "{body}"
-    );
+    app.flag(&client, &id, 1).await.assert_retry_later();
     lock.release().await;
-    let saved = client
-        .put(&path)
-        .json(&json!({"flagged": true}))
-        .send()
-        .await
-        .expect("answered");
     assert_eq!(
-        saved.status(),
+        app.flag(&client, &id, 1).await.status,
         StatusCode::OK,
         "recovered without a restart"
     );

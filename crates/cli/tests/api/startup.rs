@@ -6,11 +6,7 @@ use std::time::{Duration, Instant};
 use getmycert::cli::ServeArgs;
 use getmycert::startup::{Application, StartupError};
 
-use crate::helpers::content_copy;
-
-fn binary() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_getmycert"))
-}
+use crate::helpers::{binary, content_copy, free_port, serving};
 
 fn edit(dir: &std::path::Path, file: &str, from: &str, to: &str) {
     let path = dir.join(file);
@@ -145,10 +141,7 @@ fn content_check_lists_every_error_and_exits_1() {
 #[test]
 fn the_default_database_is_created_on_first_run_and_sigterm_stops_gracefully() {
     let cwd = tempfile::tempdir().expect("tempdir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let port = free_port();
     let content = content_copy();
     let mut child = binary()
         .current_dir(cwd.path())
@@ -190,17 +183,8 @@ async fn no_password_hash_or_session_id_reaches_the_logs() {
     let content = content_copy();
     let dir = tempfile::tempdir().expect("tempdir");
     let log = std::fs::File::create(dir.path().join("log.txt")).expect("log file");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let mut child = binary()
-        .args([
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--log-level",
-            "trace",
-        ])
+    let port = free_port();
+    let mut child = serving(port, "trace")
         .arg("--content-dir")
         .arg(content.path())
         .arg("--database-url")

@@ -15,6 +15,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
+use getmycert_store::testing::SqliteLock;
 use helpers::TestApp;
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -464,5 +465,68 @@ async fn checked_answers_join_the_review_queue_and_a_drill_adapts_one_question_a
 
     client.goto(&app.address).await.expect("home");
     assert!(text(&client, "main").await.contains("Your progress"));
+    client.close().await.expect("close the browser");
+}
+
+/// The database out of reach mid-sitting (SQLite locked by another process): the runner says
+/// "Not saved yet", retries with back-off keeping what was chosen, holds a move to the next
+/// question until the save lands, and the answer is there after a reload.
+#[tokio::test]
+async fn a_save_the_server_cannot_take_is_retried_until_it_lands() {
+    let Some(driver) = driver() else { return };
+    let app = TestApp::spawn_with_bank().await;
+    let client = browser(&driver).await;
+    open(&client, &app, "/practice").await;
+    click(&client, "Start the simulation").await;
+    let first = wait_for_path(&client, "/items/1").await;
+
+    let lock = SqliteLock::take(&app.args.database_url).await;
+    client
+        .find(Locator::Id("flag"))
+        .await
+        .expect("the flag")
+        .click()
+        .await
+        .expect("flag");
+    wait_for(&client, "#save-status[data-state='retrying']").await;
+    assert!(
+        text(&client, "#save-status")
+            .await
+            .starts_with("Not saved yet"),
+        "the candidate is told"
+    );
+    screenshot(&client, "06-not-saved-yet").await;
+    lock.release().await;
+    wait_for(&client, "#save-status[data-state='saved']").await;
+    wait_for(&client, "#item-form[data-pending='0']").await;
+    client.refresh().await.expect("reload");
+    wait_for(&client, "#item-form").await;
+    let flag = client.find(Locator::Id("flag")).await.expect("flag");
+    assert_eq!(
+        flag.prop("checked").await.expect("prop").as_deref(),
+        Some("true"),
+        "the retried save landed"
+    );
+
+    // Moving on while a save is failing waits for it instead of leaving for an error page.
+    let lock = SqliteLock::take(&app.args.database_url).await;
+    flag.click().await.expect("unflag");
+    wait_for(&client, "#save-status[data-state='retrying']").await;
+    click(&client, "Next →").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        client.current_url().await.expect("url").as_str(),
+        first,
+        "still on question 1 while its save fails"
+    );
+    lock.release().await;
+    wait_for_path(&client, "/items/2").await;
+    open(&client, &app, first.trim_start_matches(&app.address)).await;
+    let flag = client.find(Locator::Id("flag")).await.expect("flag");
+    assert_eq!(
+        flag.prop("checked").await.expect("prop").as_deref(),
+        Some("false"),
+        "the unflag landed before moving on"
+    );
     client.close().await.expect("close the browser");
 }

@@ -12,7 +12,7 @@ use axum::Json;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use serde::Serialize;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -72,9 +72,69 @@ fn routes() -> OpenApiRouter<AppState> {
     )
 }
 
+/// Adds the answers any operation may give, once rather than on every handler: 503 with
+/// `Retry-After` while the database is out of reach, and on writes 429 with `Retry-After`
+/// past the per-identity limit.
+fn with_shared_answers(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{
+        ContentBuilder, HeaderBuilder, ObjectBuilder, Ref, ResponseBuilder, Type,
+    };
+    let answer = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::Integer)))
+                    .description(Some("Seconds to wait before sending the request again"))
+                    .build(),
+            )
+            .build()
+    };
+    let unavailable = answer(
+        "The database is out of reach for a moment; nothing was stored. Repeating the request \
+         after Retry-After is safe.",
+    );
+    let throttled = answer(&format!(
+        "More than {WRITE_BURST} writes at once, or more than one every {WRITE_EVERY_MS} ms, \
+         from this identity; nothing was stored."
+    ));
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            (&mut item.get, false),
+            (&mut item.put, true),
+            (&mut item.post, true),
+            (&mut item.delete, true),
+            (&mut item.patch, true),
+        ];
+        for (operation, write) in operations {
+            let Some(operation) = operation else {
+                continue;
+            };
+            let responses = &mut operation.responses.responses;
+            responses
+                .entry("503".into())
+                .or_insert_with(|| unavailable.clone().into());
+            if write {
+                responses
+                    .entry("429".into())
+                    .or_insert_with(|| throttled.clone().into());
+            }
+        }
+    }
+    document
+}
+
 /// The `/api/v1` routes and `/api/v1/openapi.json`, generated from the handlers' annotations.
 pub(crate) fn router() -> Router<AppState> {
     let (router, openapi) = routes().split_for_parts();
+    let openapi = with_shared_answers(openapi);
     let limits = tower_governor::governor::GovernorConfigBuilder::default()
         .per_millisecond(WRITE_EVERY_MS)
         .burst_size(WRITE_BURST)
@@ -88,18 +148,30 @@ pub(crate) fn router() -> Router<AppState> {
         .expect("static, non-zero rate limits");
     let router = router.layer(tower_governor::GovernorLayer::new(limits));
     let document = Arc::new(openapi);
-    router.route(
-        "/api/v1/openapi.json",
-        get(move || {
-            let document = document.clone();
-            async move { Json(document.as_ref().clone()) }
-        }),
+    router
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let document = document.clone();
+                async move { Json(document.as_ref().clone()) }
+            }),
+        )
+        .route("/api/v1", any(no_such_route))
+        .route("/api/v1/", any(no_such_route))
+        .route("/api/v1/{*rest}", any(no_such_route))
+}
+
+/// An address under `/api/v1` that names no route: a JSON 404, as API clients expect.
+async fn no_such_route() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no such API route: see /api/v1/openapi.json",
     )
 }
 
 /// The whole OpenAPI document (for snapshots and tooling).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().split_for_parts().1
+    with_shared_answers(routes().split_for_parts().1)
 }
 
 /// A JSON body, or a 422 that says what is wrong with it.
