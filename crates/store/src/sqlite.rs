@@ -46,13 +46,51 @@ mod questions;
 #[path = "sql/reports.rs"]
 mod reports;
 
+/// The durability of a commit, from the URL's `synchronous` parameter, which is taken off the
+/// URL before sqlx reads the rest: `normal` (the default) or `full`, SQLite's own names.
+///
+/// In WAL mode `normal` syncs the log only at checkpoints: a commit survives the process being
+/// killed (it is in the operating system's cache) but the last commits before a power cut or a
+/// kernel crash can be lost. `full` syncs the log at every commit, so an acknowledged answer
+/// survives those too, for an fsync per commit (saves that arrive together share one commit);
+/// `docs/operations.md` gives the measured cost.
+fn durability(url: &str) -> Result<(String, SqliteSynchronous), StoreError> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), SqliteSynchronous::Normal));
+    };
+    let mut synchronous = SqliteSynchronous::Normal;
+    let mut rest = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("synchronous", value)) => {
+                synchronous = match value.to_ascii_lowercase().as_str() {
+                    "normal" => SqliteSynchronous::Normal,
+                    "full" => SqliteSynchronous::Full,
+                    _ => {
+                        return Err(StoreError::Unsupported(format!(
+                            "synchronous={value} in the database URL: use normal or full"
+                        )));
+                    }
+                }
+            }
+            _ => rest.push(pair),
+        }
+    }
+    let url = match rest.is_empty() {
+        true => base.to_owned(),
+        false => format!("{base}?{}", rest.join("&")),
+    };
+    Ok((url, synchronous))
+}
+
 impl SqliteStore {
     /// Opens (creating the file and its directory when missing) and migrates.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?
+        let (url, synchronous) = durability(url)?;
+        let options = SqliteConnectOptions::from_str(&url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(synchronous)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
         let file = options.get_filename();
@@ -75,6 +113,22 @@ impl SqliteStore {
     async fn conn(&self) -> Result<MappedMutexGuard<'_, SqliteConnection>, StoreError> {
         MutexGuard::try_map(self.conn.lock().await, Option::as_mut)
             .map_err(|_| StoreError::Database(sqlx::Error::PoolClosed))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl SqliteStore {
+    /// Caps the database at its present size, as a full disk would: the next write that needs
+    /// another page fails with SQLITE_FULL.
+    pub async fn fill_disk(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn().await?;
+        let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&mut *conn)
+            .await?;
+        sqlx::query(&format!("PRAGMA max_page_count = {pages}"))
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
     }
 }
 
@@ -116,5 +170,25 @@ impl Store for SqliteStore {
         {
             tracing::warn!("closing the database: {e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synchronous_is_read_off_the_url() {
+        let (url, sync) = durability("sqlite://data/x.db?synchronous=full").expect("valid");
+        assert_eq!(url, "sqlite://data/x.db");
+        assert!(matches!(sync, SqliteSynchronous::Full));
+        let (url, sync) = durability("sqlite://x.db?mode=rwc&synchronous=NORMAL").expect("valid");
+        assert_eq!(url, "sqlite://x.db?mode=rwc");
+        assert!(matches!(sync, SqliteSynchronous::Normal));
+        let (url, sync) = durability("sqlite://x.db").expect("valid");
+        assert_eq!(url, "sqlite://x.db");
+        assert!(matches!(sync, SqliteSynchronous::Normal));
+        let error = durability("sqlite://x.db?synchronous=off").expect_err("refused");
+        assert!(error.to_string().contains("normal or full"), "{error}");
     }
 }

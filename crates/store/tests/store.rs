@@ -504,7 +504,7 @@ mod attempts {
             .expect("time")
     }
 
-    fn attempt(id: &str, owner: &str, started_at: OffsetDateTime) -> NewAttempt {
+    pub(super) fn attempt(id: &str, owner: &str, started_at: OffsetDateTime) -> NewAttempt {
         NewAttempt {
             id: id.into(),
             owner: owner.into(),
@@ -518,7 +518,7 @@ mod attempts {
         }
     }
 
-    async fn with_exam(store: &Arc<dyn Store>) {
+    pub(super) async fn with_exam(store: &Arc<dyn Store>) {
         store.sync_exams(&super::catalog()).await.expect("exams");
     }
 
@@ -1173,5 +1173,23 @@ mod unavailable {
             .health()
             .await
             .expect("answers again without a restart");
+    }
+
+    /// A full disk (the database capped at its size, as `max_page_count` does) is unavailable
+    /// like a lock: the API answers 503 and the candidate's runner retries.
+    #[tokio::test]
+    async fn a_full_sqlite_database_is_unavailable() {
+        let db = TestDatabase::sqlite();
+        let sqlite = getmycert_store::SqliteStore::connect(&db.url)
+            .await
+            .expect("store");
+        let store: std::sync::Arc<dyn getmycert_store::Store> = std::sync::Arc::new(sqlite.clone());
+        super::attempts::with_exam(&store).await;
+        sqlite.fill_disk().await.expect("capped");
+        let mut row = super::attempts::attempt("big", "guest-1", time::OffsetDateTime::now_utc());
+        row.items = format!("[{}1]", "1,".repeat(200_000));
+        let full = store.create_attempt(&row).await.expect_err("no room");
+        assert!(full.is_unavailable(), "{full}");
+        assert!(full.to_string().contains("full"), "{full}");
     }
 }
