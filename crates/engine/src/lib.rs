@@ -170,6 +170,7 @@ impl From<StoreError> for EngineError {
         match e {
             StoreError::NotFound => EngineError::NotFound,
             StoreError::Conflict => EngineError::Conflict("it already exists".into()),
+            StoreError::Unstorable => EngineError::invalid(StoreError::Unstorable.to_string()),
             other => EngineError::Store(other),
         }
     }

@@ -90,6 +90,10 @@ pub enum StoreError {
     /// The operation is not one this backend does; the message says what to do instead.
     #[error("{0}")]
     Unsupported(String),
+    /// Text the database cannot hold (PostgreSQL refuses the NUL character in text): the
+    /// input is invalid, whatever it was meant to be.
+    #[error("the text contains a character that cannot be stored (NUL)")]
+    Unstorable,
     /// A stored value that does not parse (a mode, role or time out of range).
     #[error("a stored value is not valid: {0}")]
     Corrupt(String),
@@ -112,17 +116,18 @@ impl StoreError {
             | sqlx::Error::WorkerCrashed => true,
             sqlx::Error::Database(db) => {
                 let code = db.code().unwrap_or_default();
-                match code.parse::<i32>() {
+                if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
                     // SQLite (extended codes carry the primary one in the low byte): BUSY,
                     // LOCKED, IOERR, FULL, CANTOPEN.
-                    Ok(n) => matches!(n & 0xff, 5 | 6 | 10 | 13 | 14),
-                    // PostgreSQL SQLSTATE: connection exceptions, insufficient resources,
+                    code.parse::<i32>()
+                        .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 13 | 14))
+                } else {
+                    // PostgreSQL SQLSTATE (five characters, often all digits, so never read
+                    // as SQLite's numbers): connection exceptions, insufficient resources,
                     // the server shutting down or not yet accepting connections.
-                    Err(_) => {
-                        code.starts_with("08")
-                            || code.starts_with("53")
-                            || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
-                    }
+                    code.starts_with("08")
+                        || code.starts_with("53")
+                        || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
                 }
             }
             _ => false,
@@ -137,6 +142,12 @@ impl From<sqlx::Error> for StoreError {
         match e {
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            // PostgreSQL: invalid byte sequence (NUL) or a character the encoding lacks.
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("22021" | "22P05")) =>
+            {
+                StoreError::Unstorable
+            }
             other => StoreError::Database(other),
         }
     }

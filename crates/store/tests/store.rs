@@ -1175,6 +1175,23 @@ mod unavailable {
             .expect("answers again without a restart");
     }
 
+    /// PostgreSQL refuses a NUL in text with SQLSTATE 22021: input that cannot be stored, not a
+    /// database out of reach (its all-digit code once read as SQLite's BUSY).
+    #[tokio::test]
+    async fn a_nul_in_text_is_bad_input_on_both_backends() {
+        let sqlite = TestDatabase::sqlite();
+        let postgres = TestDatabase::postgres().await;
+        for db in [Some(&sqlite), postgres.as_ref()].into_iter().flatten() {
+            let store = getmycert_store::connect(&db.url).await.expect("store");
+            let e = store.attempt("a\0b").await.expect_err("no such attempt");
+            assert!(
+                matches!(e, StoreError::NotFound | StoreError::Unstorable) && !e.is_unavailable(),
+                "{}: {e:?}",
+                db.url
+            );
+        }
+    }
+
     /// A full disk (the database capped at its size, as `max_page_count` does) is unavailable
     /// like a lock: the API answers 503 and the candidate's runner retries.
     #[tokio::test]

@@ -6,7 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod client;
 mod error;
-mod form;
+pub mod form;
 pub mod identity;
 mod metrics;
 mod routes;

@@ -12,11 +12,12 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, COOKIE};
 use serde_json::{Value, json};
-use sqlx::{Connection, Row, SqliteConnection};
+use sqlx::{Connection, PgConnection, Row, SqliteConnection};
 
 use crate::helpers::TestApp;
 
-/// Requests sent; `GETMYCERT_PROPTEST_CASES` sets another number.
+/// Requests sent on SQLite (a third of it on PostgreSQL); `GETMYCERT_PROPTEST_CASES` sets
+/// another number for both.
 const CASES: u32 = 3000;
 /// Guests who own a sitting (API writes are limited per identity: 120 at once, then 10 a second).
 const OWNERS: usize = 40;
@@ -251,12 +252,17 @@ struct World {
     targets: Vec<Target>,
     /// Each owner's identity and sitting.
     owners: Vec<(String, String)>,
-    db: SqliteConnection,
+    db: Db,
+}
+
+/// The test's own connection to the app's database, to see what a request stored.
+enum Db {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
 }
 
 impl World {
-    async fn new() -> Self {
-        let app = TestApp::spawn().await;
+    async fn new(app: TestApp) -> Self {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -277,9 +283,16 @@ impl World {
             let id = started["id"].as_str().expect("id").to_owned();
             owners.push((identity, id));
         }
-        let db = SqliteConnection::connect(&format!("{}?mode=ro", app.args.database_url))
-            .await
-            .expect("a read-only connection");
+        let url = &app.args.database_url;
+        let db = if url.starts_with("sqlite:") {
+            Db::Sqlite(
+                SqliteConnection::connect(&format!("{url}?mode=ro"))
+                    .await
+                    .expect("a read-only connection"),
+            )
+        } else {
+            Db::Postgres(PgConnection::connect(url).await.expect("a connection"))
+        };
         Self {
             app,
             client,
@@ -289,34 +302,58 @@ impl World {
         }
     }
 
-    /// What a 4xx must leave as it was: every table's rows but the sign-in throttle's.
+    /// What a 4xx must leave as it was: every row of every table but the sign-in throttle's,
+    /// as text, in a stable order.
     async fn contents(&mut self) -> BTreeMap<String, String> {
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' \
-             AND name NOT LIKE 'sqlite%' AND name <> 'throttle'",
-        )
-        .fetch_all(&mut self.db)
-        .await
-        .expect("tables");
         let mut contents = BTreeMap::new();
-        for table in tables {
-            // Every column of every row, as text, in a stable order.
-            let columns: Vec<String> =
-                sqlx::query(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                    .fetch_all(&mut self.db)
+        match &mut self.db {
+            Db::Sqlite(db) => {
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' \
+                     AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' \
+                     AND name <> 'throttle'",
+                )
+                .fetch_all(&mut *db)
+                .await
+                .expect("tables");
+                for table in tables {
+                    let columns: Vec<String> =
+                        sqlx::query(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                            .fetch_all(&mut *db)
+                            .await
+                            .expect("columns")
+                            .iter()
+                            .map(|r| format!("quote({})", r.get::<String, _>(0)))
+                            .collect();
+                    let rows: Vec<String> = sqlx::query_scalar(&format!(
+                        "SELECT {} FROM {table} ORDER BY 1",
+                        columns.join(" || '|' || ")
+                    ))
+                    .fetch_all(&mut *db)
                     .await
-                    .expect("columns")
-                    .iter()
-                    .map(|r| format!("quote({})", r.get::<String, _>(0)))
-                    .collect();
-            let rows: Vec<String> = sqlx::query_scalar(&format!(
-                "SELECT {} FROM {table} ORDER BY 1",
-                columns.join(" || '|' || ")
-            ))
-            .fetch_all(&mut self.db)
-            .await
-            .expect("rows");
-            contents.insert(table, rows.join("\n"));
+                    .expect("rows");
+                    contents.insert(table, rows.join("\n"));
+                }
+            }
+            Db::Postgres(db) => {
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' \
+                     AND tablename NOT IN ('throttle', '_sqlx_migrations')",
+                )
+                .fetch_all(&mut *db)
+                .await
+                .expect("tables");
+                for table in tables {
+                    let rows: String = sqlx::query_scalar(&format!(
+                        "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') \
+                         FROM {table} t"
+                    ))
+                    .fetch_one(&mut *db)
+                    .await
+                    .expect("rows");
+                    contents.insert(table, rows);
+                }
+            }
         }
         contents
     }
@@ -411,17 +448,31 @@ impl World {
 }
 
 #[test]
-fn bad_input_is_never_a_500_says_what_is_wrong_and_stores_nothing() {
+fn bad_input_is_never_a_500_says_what_is_wrong_and_stores_nothing_on_sqlite() {
+    bad_input_is_never_a_500(|| Box::pin(async { Some(TestApp::spawn().await) }), CASES);
+}
+
+#[test]
+fn bad_input_is_never_a_500_says_what_is_wrong_and_stores_nothing_on_postgres() {
+    bad_input_is_never_a_500(|| Box::pin(TestApp::spawn_postgres()), CASES / 3);
+}
+
+type Spawn = fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<TestApp>>>>;
+
+fn bad_input_is_never_a_500(spawn: Spawn, cases: u32) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("a runtime");
-    let world = std::sync::Mutex::new(runtime.block_on(World::new()));
+    let Some(app) = runtime.block_on(spawn()) else {
+        return;
+    };
+    let world = std::sync::Mutex::new(runtime.block_on(World::new(app)));
     let cases = std::env::var("GETMYCERT_PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(CASES);
+        .unwrap_or(cases);
     let targets = world.lock().expect("world").targets.len();
     let mut runner = TestRunner::new(Config {
         cases,
@@ -447,5 +498,9 @@ fn bad_input_is_never_a_500_says_what_is_wrong_and_stores_nothing() {
         statuses.keys().filter(|s| (400..500).contains(*s)).count() >= 4,
         "the cases reach several kinds of refusal: {statuses:?}"
     );
-    eprintln!("{cases} requests over {targets} routes, by status: {statuses:?}");
+    let backend = world.lock().map_or("?", |w| match w.db {
+        Db::Sqlite(_) => "SQLite",
+        Db::Postgres(_) => "PostgreSQL",
+    });
+    eprintln!("{backend}: {cases} requests over {targets} routes, by status: {statuses:?}");
 }

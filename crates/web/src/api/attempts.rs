@@ -119,9 +119,10 @@ async fn feedback(
     Ok(Json(reviewed).into_response())
 }
 
-/// `{"selected": […]}`, `{"order": […]}` or `{"matches": {…}}`, with or without `"flagged"`;
-/// or `{"flagged": bool}` alone.
-fn parse_response(value: Value) -> Result<(Option<Answer>, Option<bool>), ApiError> {
+/// Reads a save's body: `{"selected": […]}`, `{"order": […]}` or `{"matches": {…}}`, with or
+/// without `"flagged"`; or `{"flagged": bool}` alone. Any other value is a 422 that says why
+/// (the fuzz target `parse_response` feeds it arbitrary JSON).
+pub fn parse_response(value: Value) -> Result<(Option<Answer>, Option<bool>), ApiError> {
     let invalid = |m: &str| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, m);
     let Value::Object(mut map) = value else {
         return Err(invalid("the body must be a JSON object"));

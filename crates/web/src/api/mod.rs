@@ -6,6 +6,8 @@ mod auth;
 mod readiness;
 mod review;
 
+pub use attempts::parse_response;
+
 use std::sync::Arc;
 
 use axum::Json;
