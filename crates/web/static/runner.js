@@ -48,13 +48,14 @@
     return null;
   }
 
-  // Autosave. Saves in flight are exposed as data-pending on the form (0 once the server has
-  // them all). A save the server could not take (no connection, 5xx, 429) is retried with
-  // back-off (its Retry-After, else 1, 2, 4 … 30 s, with jitter so a cohort does not return
-  // at once), always with the answer as it is on the page then; the candidate reads "Not
-  // saved yet" meanwhile, and moving on waits for the save.
+  // Autosave, one save in flight at a time: a change made meanwhile is sent when it returns,
+  // with the answer as it is on the page then, so an older save can never land after a newer
+  // one. Saves in flight are exposed as data-pending on the form (0 once the server has them
+  // all). A save the server could not take (no connection, 5xx, 429) is retried with back-off
+  // (its Retry-After, else 1, 2, 4 … 30 s, with jitter so a cohort does not return at once);
+  // the candidate reads "Not saved yet" meanwhile, and moving on waits for the save.
   var saveStatus = document.getElementById("save-status");
-  var pending = 0, issued = 0, savedThrough = 0, failing = false, delay = 0, retryTimer = null, going = null;
+  var pending = 0, inFlight = false, dirty = false, failing = false, delay = 0, retryTimer = null, going = null;
   function track(delta) {
     pending += delta;
     form.dataset.pending = String(pending);
@@ -73,36 +74,41 @@
     retryTimer = window.setTimeout(save, wait);
   }
 
+  function saved() {
+    if (failing) say("Saved.", "saved");
+    failing = false;
+    delay = 0;
+    if (going) { var submitter = going; going = null; form.requestSubmit(submitter); }
+  }
+
   function save() {
     if (retryTimer) { window.clearTimeout(retryTimer); retryTimer = null; }
+    if (inFlight) { dirty = true; return; }
+    inFlight = true;
+    dirty = false;
     var body = response() || {};
     body.flagged = document.getElementById("flag").checked;
-    var mine = ++issued;
     track(1);
-    return fetch("/api/v1/attempts/" + attempt + "/items/" + n + "/response", {
+    fetch("/api/v1/attempts/" + attempt + "/items/" + n + "/response", {
       method: "PUT",
       headers: { "Content-Type": "application/json" },
       credentials: "same-origin",
       body: JSON.stringify(body)
     }).then(function (r) {
       if (r.status === 409) { window.location.href = "/attempts/" + attempt + "/report"; return; }
-      if (r.ok) {
-        savedThrough = Math.max(savedThrough, mine);
-        if (savedThrough < issued) return;
-        if (failing) say("Saved.", "saved");
-        failing = false;
-        delay = 0;
-        if (going) { var submitter = going; going = null; form.requestSubmit(submitter); }
-        return;
-      }
+      if (r.ok) { if (!dirty) saved(); return; }
       if (r.status >= 500 || r.status === 429 || r.status === 408) {
-        if (mine === issued) retryLater(Number(r.headers.get("Retry-After")) || 0);
+        if (!dirty) retryLater(Number(r.headers.get("Retry-After")) || 0);
         return;
       }
       return r.json().then(function (e) { say("Not saved: " + e.error, "refused"); }, function () { say("Not saved (" + r.status + ").", "refused"); });
     }, function () {
-      if (mine === issued) retryLater(0);
-    }).finally(function () { track(-1); });
+      if (!dirty) retryLater(0);
+    }).finally(function () {
+      inFlight = false;
+      if (dirty) save();
+      track(-1);
+    });
   }
 
   // While a save is failing, leaving the question waits for it: retry now, go on once saved.
