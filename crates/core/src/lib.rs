@@ -14,6 +14,7 @@ pub mod fixtures;
 pub mod irt;
 pub mod keyword;
 pub mod plan;
+pub mod progress;
 pub mod question;
 pub mod readiness;
 pub mod review;

@@ -137,45 +137,82 @@ impl Engine {
     pub async fn readiness(&self, owner: &str, code: &str) -> Result<ReadinessView, EngineError> {
         let exam = self.exam(code)?;
         let parameters = self.parameters(exam).await?;
-        let questions: HashMap<&str, &Question> = self
+        let reviews = self.store().reviews_of(owner).await?;
+        let mut over = ReadinessOver::new(self, exam, &parameters);
+        for review in &reviews {
+            over.grade(&review.question_id, review.grade);
+        }
+        let (readiness, calibrated_share) = over.now();
+        Ok(ReadinessView {
+            exam: exam.code.to_string(),
+            calibrated_share,
+            readiness,
+        })
+    }
+}
+
+/// Readiness over a learner's latest grade of each question of one exam, graded in time
+/// order: the estimate can be read after any grade (the progress page reads it after each day).
+pub(crate) struct ReadinessOver<'a> {
+    exam: &'a Exam,
+    parameters: &'a Parameters,
+    scale: Scale,
+    questions: HashMap<&'a str, &'a Question>,
+    /// The latest grade of each question: right unless Again.
+    latest: BTreeMap<String, bool>,
+}
+
+impl<'a> ReadinessOver<'a> {
+    pub(crate) fn new(engine: &'a Engine, exam: &'a Exam, parameters: &'a Parameters) -> Self {
+        let questions = engine
             .content()
             .questions
             .iter()
             .filter(|q| q.mapping_for(&exam.code).is_some())
             .map(|q| (q.id.as_str(), q))
             .collect();
-        // The latest grade of each question: right unless Again.
-        let mut latest: BTreeMap<String, bool> = BTreeMap::new();
-        for review in self.store().reviews_of(owner).await? {
-            if questions.contains_key(review.question_id.as_str()) {
-                latest.insert(review.question_id, review.grade != Grade::Again);
-            }
+        Self {
+            exam,
+            parameters,
+            scale: engine.scale(exam, parameters),
+            questions,
+            latest: BTreeMap::new(),
         }
+    }
+
+    /// Records a grade of `question` (ignored unless the question belongs to the exam).
+    pub(crate) fn grade(&mut self, question: &str, grade: Grade) {
+        if self.questions.contains_key(question) {
+            self.latest
+                .insert(question.to_owned(), grade != Grade::Again);
+        }
+    }
+
+    /// The readiness after the grades so far, and the share of them read with calibrated
+    /// parameters.
+    pub(crate) fn now(&self) -> (Readiness, f64) {
         let mut calibrated = 0;
-        let answers: Vec<Answer> = latest
+        let answers: Vec<Answer> = self
+            .latest
             .iter()
             .filter_map(|(id, correct)| {
-                let q = questions.get(id.as_str())?;
-                let (params, is_calibrated) = parameters.of(q, 0);
+                let q = self.questions.get(id.as_str())?;
+                let (params, is_calibrated) = self.parameters.of(q, 0);
                 calibrated += usize::from(is_calibrated);
                 Some(Answer {
                     item: BankItem {
-                        domain: q.mapping_for(&exam.code)?.domain,
+                        domain: q.mapping_for(&self.exam.code)?.domain,
                         params,
                     },
                     correct: *correct,
                 })
             })
             .collect();
-        let scale = self.scale(exam, &parameters);
-        Ok(ReadinessView {
-            exam: exam.code.to_string(),
-            calibrated_share: if answers.is_empty() {
-                0.0
-            } else {
-                calibrated as f64 / answers.len() as f64
-            },
-            readiness: readiness(exam, &scale, &answers),
-        })
+        let share = if answers.is_empty() {
+            0.0
+        } else {
+            calibrated as f64 / answers.len() as f64
+        };
+        (readiness(self.exam, &self.scale, &answers), share)
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+mod charts;
 pub mod client;
 mod error;
 pub mod form;

@@ -12,12 +12,13 @@ pub struct Nav {
 
 impl Nav {
     /// The sections, as (href, label).
-    pub const LINKS: [(&'static str, &'static str); 12] = [
+    pub const LINKS: [(&'static str, &'static str); 13] = [
         ("/", "Home"),
         ("/path", "Path"),
         ("/exams", "Exams"),
         ("/practice", "Practise"),
         ("/review", "Review"),
+        ("/progress", "Progress"),
         ("/questions", "Questions"),
         ("/plan", "Study plan"),
         ("/algorithms", "Algorithms"),

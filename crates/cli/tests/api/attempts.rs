@@ -4,32 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
-
-/// An answer in the item's shape: the first option(s), the displayed order, or every prompt
-/// matched to the first option.
-pub(crate) fn some_answer(item: &Value) -> Value {
-    let ids: Vec<Value> = item["options"]
-        .as_array()
-        .expect("options")
-        .iter()
-        .map(|o| o["id"].clone())
-        .collect();
-    match item["type"].as_str().expect("type") {
-        "single" => json!({"selected": [ids[0]]}),
-        "multiple" => json!({"selected": ids[..item["select"].as_u64().expect("select") as usize]}),
-        "ordering" => json!({"order": ids}),
-        "matching" => {
-            let prompts = item["prompts"].as_array().expect("prompts");
-            let matches: serde_json::Map<String, Value> = prompts
-                .iter()
-                .map(|p| (p["id"].as_str().expect("id").to_owned(), ids[0].clone()))
-                .collect();
-            json!({"matches": matches})
-        }
-        other => panic!("unexpected type {other}"),
-    }
-}
+use crate::helpers::{TestApp, some_answer};
 
 const SECRETS: [&str; 6] = [
     "\"rationale\"",

@@ -6,8 +6,7 @@ use std::process::Command;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::attempts::some_answer;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, some_answer};
 use crate::staff::{GOOD, signed_in, user_cmd};
 
 const CANDIDATES: usize = 24;

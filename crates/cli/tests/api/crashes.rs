@@ -11,8 +11,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::attempts::some_answer;
-use crate::helpers::{TestApp, bank_copy, free_port, serving};
+use crate::helpers::{TestApp, bank_copy, free_port, serving, some_answer};
 use getmycert_store::testing::TestDatabase;
 
 /// Candidates answering at once.

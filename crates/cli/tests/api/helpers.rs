@@ -396,3 +396,30 @@ pub fn content_copy() -> tempfile::TempDir {
 pub fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
 }
+
+/// An answer in the item's shape: the first option(s), the displayed order, or every prompt
+/// matched to the first option.
+pub fn some_answer(item: &serde_json::Value) -> serde_json::Value {
+    let ids: Vec<serde_json::Value> = item["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .map(|o| o["id"].clone())
+        .collect();
+    match item["type"].as_str().expect("type") {
+        "single" => serde_json::json!({"selected": [ids[0]]}),
+        "multiple" => {
+            serde_json::json!({"selected": ids[..item["select"].as_u64().expect("select") as usize]})
+        }
+        "ordering" => serde_json::json!({"order": ids}),
+        "matching" => {
+            let prompts = item["prompts"].as_array().expect("prompts");
+            let matches: serde_json::Map<String, serde_json::Value> = prompts
+                .iter()
+                .map(|p| (p["id"].as_str().expect("id").to_owned(), ids[0].clone()))
+                .collect();
+            serde_json::json!({"matches": matches})
+        }
+        other => panic!("unexpected type {other}"),
+    }
+}

@@ -11,6 +11,7 @@ mod operations;
 mod outages;
 mod pages;
 mod plan;
+mod progress;
 mod questions;
 mod review;
 mod runner;

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::attempts::{sit, some_answer};
+use crate::attempts::sit;
 use crate::helpers::TestApp;
+use crate::helpers::some_answer;
 
 /// The queue of one exam from `GET /api/v1/review`.
 async fn queue_of(app: &TestApp, exam: &str) -> Value {

@@ -69,6 +69,15 @@ fn driver() -> Option<Driver> {
 }
 
 async fn browser(driver: &Driver) -> Client {
+    browser_in(driver, "light").await
+}
+
+/// A browser whose system colour scheme is `scheme` (`light` or `dark`).
+async fn browser_in(driver: &Driver, scheme: &str) -> Client {
+    let scheme = match scheme {
+        "dark" => 0,
+        _ => 1,
+    };
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -76,7 +85,8 @@ async fn browser(driver: &Driver) -> Client {
             "binary": CHROMIUM,
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--disable-quic", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--window-size=1200,1400"]
+                     "--disable-component-update", "--disable-sync", "--window-size=1200,1400",
+                     format!("--blink-settings=preferredColorScheme={scheme}")]
         }),
     );
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -529,4 +539,110 @@ async fn a_save_the_server_cannot_take_is_retried_until_it_lands() {
         "the unflag landed before moving on"
     );
     client.close().await.expect("close the browser");
+}
+
+/// `/progress` after a submitted simulation: five charts, each named, with its figures in a
+/// table; screenshots in light and dark mode (`target/browser/07-progress-*.png`).
+#[tokio::test]
+async fn progress_is_charted_in_light_and_dark_mode() {
+    let Some(driver) = driver() else { return };
+    let app = TestApp::spawn_with_bank().await;
+    // A guest sits and submits a simulation through the API; the browsers take its identity.
+    let guest = "g-0123456789abcdef0123456789abcdef";
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::COOKIE,
+        format!("gmc_id={guest}").parse().expect("a header"),
+    );
+    let api = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("a client");
+    let view = app
+        .start(&api, json!({"exam": "AIF-C01", "mode": "exam", "seed": 3}))
+        .await;
+    let id = view["id"].as_str().expect("id");
+    for n in 1..=view["total"].as_u64().expect("total") {
+        let (_, item) = app
+            .json(
+                &api,
+                reqwest::Method::GET,
+                &format!("/api/v1/attempts/{id}/items/{n}"),
+                None,
+            )
+            .await;
+        let (status, _) = app
+            .json(
+                &api,
+                reqwest::Method::PUT,
+                &format!("/api/v1/attempts/{id}/items/{n}/response"),
+                Some(helpers::some_answer(&item)),
+            )
+            .await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+    }
+    assert_eq!(app.submit(&api, id).await.0, reqwest::StatusCode::OK);
+
+    let mut backgrounds = Vec::new();
+    for scheme in ["light", "dark"] {
+        let client = browser_in(&driver, scheme).await;
+        open(&client, &app, "/").await;
+        // SameSite spelled out: WebDriver's default (None) needs a secure cookie.
+        let cookie = fantoccini::cookies::Cookie::parse(format!(
+            "gmc_id={guest}; Domain=127.0.0.1; Path=/; SameSite=Lax"
+        ))
+        .expect("a cookie");
+        // The page just issued this browser an identity of its own; take the guest's instead.
+        client.delete_all_cookies().await.expect("no cookies");
+        client.add_cookie(cookie).await.expect("the guest's cookie");
+        open(&client, &app, "/progress").await;
+        let charts = client
+            .find_all(Locator::Css("svg.chart[role='img']"))
+            .await
+            .expect("charts");
+        assert_eq!(charts.len(), 5, "five charts");
+        for chart in &charts {
+            let named = chart
+                .find(Locator::Css("title"))
+                .await
+                .expect("a title")
+                .attr("id")
+                .await
+                .expect("attr");
+            let labelled = chart.attr("aria-labelledby").await.expect("attr");
+            assert!(
+                named.is_some_and(|n| labelled.is_some_and(|l| l.contains(&n))),
+                "each chart is named by its title"
+            );
+        }
+        // Every chart's figures are in a table too: open them all.
+        for summary in client
+            .find_all(Locator::Css("details > summary"))
+            .await
+            .expect("summaries")
+        {
+            summary.click().await.expect("open the table");
+        }
+        let tables = client
+            .find_all(Locator::Css("details table"))
+            .await
+            .expect("tables");
+        assert_eq!(tables.len(), 4, "scores, readiness, study, reviews due");
+        backgrounds.push(
+            client
+                .execute(
+                    "return getComputedStyle(document.body).backgroundColor",
+                    vec![],
+                )
+                .await
+                .expect("a colour"),
+        );
+        client
+            .execute("window.scrollTo(0, 0)", vec![])
+            .await
+            .expect("scrolled");
+        screenshot(&client, &format!("07-progress-{scheme}")).await;
+        client.close().await.expect("close the browser");
+    }
+    assert_ne!(backgrounds[0], backgrounds[1], "dark mode is dark");
 }

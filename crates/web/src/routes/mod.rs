@@ -9,6 +9,7 @@ mod health;
 mod home;
 mod item_stats;
 mod plan;
+mod progress;
 mod questions;
 mod readiness;
 mod review;
@@ -27,6 +28,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(questions::router())
         .merge(attempts::router())
         .merge(review::router())
+        .merge(progress::router())
         .merge(account::router())
         .merge(staff::router())
         .merge(item_stats::router())

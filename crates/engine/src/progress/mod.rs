@@ -1,6 +1,13 @@
 //! Where a learner stands, as the home and exam pages summarise it: the review queue and the
 //! readiness estimate per exam.
 
+mod report;
+
+pub use report::{
+    DomainWeeks, DueDay, MissedQuestion, ProgressReport, ReadinessPoint, SimulationPoint, Tally,
+    WeekActivity,
+};
+
 use time::OffsetDateTime;
 
 use crate::readiness::ReadinessView;
