@@ -151,6 +151,18 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// The bank's questions of `exam` by id.
+    pub(crate) fn questions_of(&self, exam: &Exam) -> HashMap<&str, &Question> {
+        self.content()
+            .questions
+            .iter()
+            .filter(|q| q.mapping_for(&exam.code).is_some())
+            .map(|q| (q.id.as_str(), q))
+            .collect()
+    }
+}
+
 /// Readiness over a learner's latest grade of each question of one exam, graded in time
 /// order: the estimate can be read after any grade (the progress page reads it after each day).
 pub(crate) struct ReadinessOver<'a> {
@@ -164,13 +176,7 @@ pub(crate) struct ReadinessOver<'a> {
 
 impl<'a> ReadinessOver<'a> {
     pub(crate) fn new(engine: &'a Engine, exam: &'a Exam, parameters: &'a Parameters) -> Self {
-        let questions = engine
-            .content()
-            .questions
-            .iter()
-            .filter(|q| q.mapping_for(&exam.code).is_some())
-            .map(|q| (q.id.as_str(), q))
-            .collect();
+        let questions = engine.questions_of(exam);
         Self {
             exam,
             parameters,

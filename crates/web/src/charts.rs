@@ -62,15 +62,9 @@ fn x_labels(svg: &mut String, labels: &[String]) {
     }
 }
 
-/// Scores on the exam's 100–1000 scale over time: a line through the scores, each with its
-/// interval as a whisker, and the passing score as a dashed line.
-pub fn scores(id: &str, title: &str, desc: &str, points: &[ScorePoint], passing: u32) -> String {
-    let y = |v: u32| {
-        let v = f64::from(v.clamp(100, 1000));
-        TOP + (HEIGHT - TOP - BOTTOM) * (1000.0 - v) / 900.0
-    };
-    let mut svg = open(id, title, desc);
-    for tick in [100, 400, 700, 1000] {
+/// Grid lines across the chart at `ticks`, labelled on the y axis.
+fn y_ticks(svg: &mut String, ticks: &[u64], y: impl Fn(u64) -> f64) {
+    for &tick in ticks {
         let _ = write!(
             svg,
             "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>\
@@ -82,6 +76,17 @@ pub fn scores(id: &str, title: &str, desc: &str, points: &[ScorePoint], passing:
             y(tick) + 4.0
         );
     }
+}
+
+/// Scores on the exam's 100–1000 scale over time: a line through the scores, each with its
+/// interval as a whisker, and the passing score as a dashed line.
+pub fn scores(id: &str, title: &str, desc: &str, points: &[ScorePoint], passing: u32) -> String {
+    let y = |v: u32| {
+        let v = f64::from(v.clamp(100, 1000));
+        TOP + (HEIGHT - TOP - BOTTOM) * (1000.0 - v) / 900.0
+    };
+    let mut svg = open(id, title, desc);
+    y_ticks(&mut svg, &[100, 400, 700, 1000], |v| y(v as u32));
     let _ = write!(
         svg,
         "<line class=\"pass\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>\
@@ -143,18 +148,7 @@ pub fn bars(id: &str, title: &str, desc: &str, bars: &[(String, u64)]) -> String
     let height = HEIGHT - TOP - BOTTOM;
     let y = |v: u64| TOP + height * (1.0 - v as f64 / scale as f64);
     let mut svg = open(id, title, desc);
-    for tick in [0, scale / 2, scale] {
-        let _ = write!(
-            svg,
-            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>\
-             <text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{tick}</text>",
-            WIDTH - RIGHT,
-            y(tick),
-            y(tick),
-            LEFT - 6.0,
-            y(tick) + 4.0
-        );
-    }
+    y_ticks(&mut svg, &[0, scale / 2, scale], y);
     let n = bars.len();
     let width = ((WIDTH - LEFT - RIGHT) / n.max(1) as f64 * 0.7).min(48.0);
     for (i, (_, value)) in bars.iter().enumerate() {

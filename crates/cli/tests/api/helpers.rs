@@ -234,6 +234,25 @@ impl TestApp {
         }
     }
 
+    /// Saves an answer in `item`'s shape (see [`some_answer`]) with `client` (200 asserted).
+    pub async fn save_some_answer(
+        &self,
+        client: &reqwest::Client,
+        id: &str,
+        item: &serde_json::Value,
+    ) {
+        let n = item["n"].as_u64().expect("n");
+        let (status, saved) = self
+            .json(
+                client,
+                reqwest::Method::PUT,
+                &format!("/api/v1/attempts/{id}/items/{n}/response"),
+                Some(some_answer(item)),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+    }
+
     /// Starts a practice set of `count` AIF-C01 questions with `client`: its id.
     pub async fn practice(&self, client: &reqwest::Client, count: u64) -> String {
         let view = self

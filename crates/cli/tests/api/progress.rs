@@ -8,7 +8,6 @@ use serde_json::Value;
 
 use crate::attempts::sit;
 use crate::helpers::TestApp;
-use crate::helpers::some_answer;
 
 async fn progress_after_a_simulation(app: TestApp) {
     // A new visitor sees the empty states, not errors.
@@ -19,16 +18,7 @@ async fn progress_after_a_simulation(app: TestApp) {
     let client = app.client.clone();
     let (id, items) = sit(&app, &client, "AIF-C01", 5).await;
     for item in &items {
-        let n = item["n"].as_u64().expect("n");
-        let (status, _) = app
-            .json(
-                &client,
-                Method::PUT,
-                &format!("/api/v1/attempts/{id}/items/{n}/response"),
-                Some(some_answer(item)),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK);
+        app.save_some_answer(&client, &id, item).await;
     }
     let (status, report) = app.submit(&client, &id).await;
     assert_eq!(status, StatusCode::OK);

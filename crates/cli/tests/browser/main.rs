@@ -571,15 +571,7 @@ async fn progress_is_charted_in_light_and_dark_mode() {
                 None,
             )
             .await;
-        let (status, _) = app
-            .json(
-                &api,
-                reqwest::Method::PUT,
-                &format!("/api/v1/attempts/{id}/items/{n}/response"),
-                Some(helpers::some_answer(&item)),
-            )
-            .await;
-        assert_eq!(status, reqwest::StatusCode::OK);
+        app.save_some_answer(&api, id, &item).await;
     }
     assert_eq!(app.submit(&api, id).await.0, reqwest::StatusCode::OK);
 

@@ -166,13 +166,7 @@ impl Engine {
             let start = week_start(at.date());
             (start >= first_week).then(|| ((start - first_week).whole_weeks()) as usize)
         };
-        let questions: HashMap<&str, &Question> = self
-            .content()
-            .questions
-            .iter()
-            .filter(|q| q.mapping_for(&exam.code).is_some())
-            .map(|q| (q.id.as_str(), q))
-            .collect();
+        let questions = self.questions_of(exam);
 
         // Simulations, and the answer times of this exam's recent sittings (study time).
         let mut simulations = Vec::new();
