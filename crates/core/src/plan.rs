@@ -22,8 +22,10 @@ use time::{Date, Duration};
 
 use crate::exam::{Exam, ExamCode, Level};
 
+mod blocks;
 mod request;
 
+pub use blocks::StudyBlock;
 pub use request::{FieldErrors, PlanForm, PlanRequest};
 
 /// The foundational exam for people new to ML.

@@ -71,3 +71,75 @@ async fn bad_input_comes_back_in_the_form_with_a_message_per_field() {
     assert_eq!(body.matches("aria-invalid=\"true\"").count(), 5);
     assert!(!body.contains("Week 1 "));
 }
+
+/// Properties of each event of an iCalendar text, read by an independent parser (`ical`).
+fn events(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut calendars = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let calendar = calendars
+        .next()
+        .expect("one calendar")
+        .expect("valid iCalendar");
+    assert!(calendars.next().is_none(), "exactly one calendar");
+    calendar
+        .events
+        .iter()
+        .map(|e| {
+            e.properties
+                .iter()
+                .map(|p| (p.name.clone(), p.value.clone().unwrap_or_default()))
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_plan_downloads_as_a_calendar_whose_entries_keep_their_ids() {
+    let app = TestApp::spawn().await;
+    let query = "exam=MLA-C01&ml_years=1&aws_years=1&hours_per_week=6&exam_date=2027-09-01";
+    let page = app.page(&format!("/plan?{query}")).await;
+    let link = format!("href=\"/plan.ics?{}\"", query.replace('&', "&#38;"));
+    assert!(page.contains(&link), "the page links it");
+    let response = app
+        .client
+        .get(format!("{}/plan.ics?{query}", app.address))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), StatusCode::OK);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(header("content-type").starts_with("text/calendar"));
+    assert!(header("content-disposition").contains("getmycert-plan-MLA-C01.ics"));
+    let text = response.text().await.expect("a body");
+    let first = events(&text);
+    assert!(first.len() > 10, "{} entries", first.len());
+    let ids: std::collections::HashSet<&String> = first.iter().map(|e| &e["UID"]).collect();
+    assert_eq!(ids.len(), first.len(), "every entry has its own id");
+    for event in &first {
+        assert!(
+            event["DTSTART"].len() == 8 && event.contains_key("SUMMARY"),
+            "a whole-day entry with a title: {event:?}"
+        );
+    }
+    let exam = first
+        .iter()
+        .find(|e| e["SUMMARY"] == "MLA-C01 exam")
+        .expect("the exam day");
+    assert_eq!(exam["DTSTART"], "20270901");
+
+    // Asked again, the same entries with the same ids: a calendar updates instead of doubling.
+    let again = events(&app.page(&format!("/plan.ics?{query}")).await);
+    let again_ids: std::collections::HashSet<&String> = again.iter().map(|e| &e["UID"]).collect();
+    assert_eq!(again_ids, ids);
+
+    // A form with errors is the plan page with its messages, not a broken file.
+    let bad = app.get("/plan.ics?exam=MLA-C01&hours_per_week=lots").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Please correct"), "{}", bad.body);
+}

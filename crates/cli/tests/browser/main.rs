@@ -638,3 +638,37 @@ async fn progress_is_charted_in_light_and_dark_mode() {
     }
     assert_ne!(backgrounds[0], backgrounds[1], "dark mode is dark");
 }
+
+/// The plan page offers its calendar; following the link from the page gets an iCalendar file.
+#[tokio::test]
+async fn a_plan_is_downloaded_as_a_calendar_from_its_page() {
+    let Some(driver) = driver() else { return };
+    let app = TestApp::spawn().await;
+    let client = browser(&driver).await;
+    open(
+        &client,
+        &app,
+        "/plan?exam=AIF-C01&ml_years=0&aws_years=1&hours_per_week=5&exam_date=",
+    )
+    .await;
+    let link = client
+        .find(Locator::LinkText("Add this plan to your calendar (.ics)"))
+        .await
+        .expect("the calendar link");
+    assert!(link.attr("download").await.expect("attr").is_some());
+    let href = link.prop("href").await.expect("prop").expect("an address");
+    let fetched = client
+        .execute_async(
+            "const [href, done] = arguments;
+             fetch(href).then(r => r.text().then(t => done([r.headers.get('content-type'), t])));",
+            vec![json!(href)],
+        )
+        .await
+        .expect("fetched");
+    let kind = fetched[0].as_str().unwrap_or_default();
+    let text = fetched[1].as_str().unwrap_or_default();
+    assert!(kind.starts_with("text/calendar"), "{kind}");
+    assert!(text.starts_with("BEGIN:VCALENDAR"), "{text}");
+    assert!(text.contains("SUMMARY:AIF-C01 exam"));
+    client.close().await.expect("close the browser");
+}

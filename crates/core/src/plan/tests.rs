@@ -189,3 +189,41 @@ proptest! {
         prop_assert!((total - plan.total_hours).abs() < 1e-6);
     }
 }
+
+#[test]
+fn calendar_blocks_cover_every_focus_once_and_keep_their_ids_across_requests() {
+    let plan = plan_for(&form("MLA-C01", "1", "1", "6", ""));
+    let blocks = plan.blocks(None);
+    let focus: usize = plan.weeks.iter().map(|w| w.focus.len()).sum();
+    assert_eq!(
+        blocks.len(),
+        focus + 1,
+        "a block per focus and the exam day"
+    );
+    let ids: std::collections::HashSet<&str> = blocks.iter().map(|b| b.uid.as_str()).collect();
+    assert_eq!(ids.len(), blocks.len(), "ids are unique");
+    let weeks = plan
+        .weeks
+        .iter()
+        .flat_map(|w| w.focus.iter().map(move |_| w));
+    for (block, week) in blocks.iter().zip(weeks) {
+        assert!(
+            block.day >= week.starts && block.day < week.starts + time::Duration::days(7),
+            "{block:?} falls in its week"
+        );
+    }
+    let exam = blocks.last().expect("the exam day");
+    assert_eq!(exam.day, plan.finishes);
+    let dated = plan.blocks(Some(date!(2027 - 06 - 01)));
+    assert_eq!(dated.last().map(|b| b.day), Some(date!(2027 - 06 - 01)));
+    // The same request gives the same entries: importing it again updates, never doubles.
+    assert_eq!(
+        plan_for(&form("MLA-C01", "1", "1", "6", "")).blocks(None),
+        blocks
+    );
+    // Another pace: the exam day keeps its id, and a week's domain block keeps its own.
+    let faster = plan_for(&form("MLA-C01", "1", "1", "12", "")).blocks(None);
+    assert!(faster.len() < blocks.len());
+    assert_eq!(faster.last().map(|b| &b.uid), blocks.last().map(|b| &b.uid));
+    assert!(faster.iter().any(|b| ids.contains(b.uid.as_str())));
+}

@@ -1,5 +1,7 @@
 //! `/plan`: the study-plan advisor. A GET form, so a plan is a bookmarkable address; bad input
-//! comes back in the form with a message at each field (422).
+//! comes back in the form with a message at each field (422). `/plan.ics` with the same query
+//! is the plan as an RFC 5545 calendar: a whole-day entry per study block and the exam day,
+//! with ids that stay the same, so importing it again updates the entries.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -16,7 +18,9 @@ use crate::views::Nav;
 use crate::{AppState, WebError};
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/plan", get(plan))
+    Router::new()
+        .route("/plan", get(plan))
+        .route("/plan.ics", get(calendar))
 }
 
 /// An exam the form offers.
@@ -35,6 +39,8 @@ struct PlanPage {
     errors: FieldErrors,
     plan: Option<StudyPlan>,
     today: String,
+    /// The query string of this plan, for the calendar link.
+    query: String,
 }
 
 impl PlanPage {
@@ -60,14 +66,37 @@ impl PlanPage {
     }
 }
 
-async fn plan(
-    State(state): State<AppState>,
-    Query(form): Query<PlanForm>,
-) -> Result<Response, WebError> {
-    let today = OffsetDateTime::now_utc().date();
+/// The plan the form asks for, or the form's errors.
+fn advised(
+    state: &AppState,
+    form: &PlanForm,
+    today: time::Date,
+) -> Result<Result<(PlanRequest, StudyPlan), FieldErrors>, WebError> {
     let exams = &state.content().exams;
-    let submitted = form != PlanForm::default();
-    let choices = exams
+    match PlanRequest::parse(form, exams, today) {
+        Ok(request) => {
+            let plan = advise(&request, exams).ok_or_else(|| {
+                getmycert_engine::EngineError::Internal(format!(
+                    "the catalog lacks an exam of the route to {}",
+                    request.target
+                ))
+            })?;
+            Ok(Ok((request, plan)))
+        }
+        Err(errors) => Ok(Err(errors)),
+    }
+}
+
+fn page(
+    state: &AppState,
+    form: PlanForm,
+    today: time::Date,
+    errors: FieldErrors,
+    plan: Option<StudyPlan>,
+) -> PlanPage {
+    let choices = state
+        .content()
+        .exams
         .iter()
         .filter(|e| e.bookable_on(today))
         .map(|e| Choice {
@@ -76,29 +105,92 @@ async fn plan(
             selected: e.code.as_str().eq_ignore_ascii_case(form.exam.trim()),
         })
         .collect();
-    let (status, errors, plan) = if submitted {
-        match PlanRequest::parse(&form, exams, today) {
-            Ok(request) => {
-                let plan = advise(&request, exams).ok_or_else(|| {
-                    getmycert_engine::EngineError::Internal(format!(
-                        "the catalog lacks an exam of the route to {}",
-                        request.target
-                    ))
-                })?;
-                (StatusCode::OK, FieldErrors::new(), Some(plan))
-            }
-            Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
-        }
-    } else {
-        (StatusCode::OK, FieldErrors::new(), None)
-    };
-    let page = PlanPage {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("exam", &form.exam)
+        .append_pair("ml_years", &form.ml_years)
+        .append_pair("aws_years", &form.aws_years)
+        .append_pair("hours_per_week", &form.hours_per_week)
+        .append_pair("exam_date", &form.exam_date)
+        .finish();
+    PlanPage {
         nav: Nav::at("/plan"),
         form,
         choices,
         errors,
         plan,
         today: today.to_string(),
+        query,
+    }
+}
+
+async fn plan(
+    State(state): State<AppState>,
+    Query(form): Query<PlanForm>,
+) -> Result<Response, WebError> {
+    let today = OffsetDateTime::now_utc().date();
+    if form == PlanForm::default() {
+        return Ok(page(&state, form, today, FieldErrors::new(), None).into_response());
+    }
+    Ok(match advised(&state, &form, today)? {
+        Ok((_, plan)) => page(&state, form, today, FieldErrors::new(), Some(plan)).into_response(),
+        Err(errors) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(&state, form, today, errors, None),
+        )
+            .into_response(),
+    })
+}
+
+/// The plan as an iCalendar file; a form with errors comes back as the plan page (422).
+async fn calendar(
+    State(state): State<AppState>,
+    Query(form): Query<PlanForm>,
+) -> Result<Response, WebError> {
+    use icalendar::{Calendar, Component, EventLike};
+    let today = OffsetDateTime::now_utc().date();
+    let (request, plan) = match advised(&state, &form, today)? {
+        Ok(advised) => advised,
+        Err(errors) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(&state, form, today, errors, None),
+            )
+                .into_response());
+        }
     };
-    Ok((status, page).into_response())
+    let mut calendar = Calendar::new();
+    calendar.name(&format!("GetMyCert study plan: {}", plan.target));
+    for block in plan.blocks(request.exam_date) {
+        let day = chrono::NaiveDate::from_ymd_opt(
+            block.day.year(),
+            u32::from(u8::from(block.day.month())),
+            u32::from(block.day.day()),
+        )
+        .ok_or_else(|| {
+            getmycert_engine::EngineError::Internal(format!("no such day {}", block.day))
+        })?;
+        calendar.push(
+            icalendar::Event::new()
+                .uid(&block.uid)
+                .summary(&block.title)
+                .description(&block.description)
+                .all_day(day)
+                .done(),
+        );
+    }
+    let file = format!("getmycert-plan-{}.ics", plan.target);
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        calendar.done().to_string(),
+    )
+        .into_response())
 }
