@@ -7,6 +7,7 @@ pub mod account;
 pub mod adaptive;
 pub mod analysis;
 pub mod attempt;
+pub mod certification;
 pub mod draw;
 pub mod exam;
 #[cfg(any(test, feature = "fixtures"))]

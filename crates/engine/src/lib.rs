@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod attempts;
 mod cache;
 pub mod calibration;
+pub mod certifications;
 pub mod drill;
 mod form;
 pub mod progress;

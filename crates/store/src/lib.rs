@@ -18,6 +18,7 @@
 mod accounts;
 mod attempts;
 mod calibration;
+mod certifications;
 mod learning;
 pub mod postgres;
 mod questions;
@@ -36,6 +37,7 @@ pub use attempts::{
     AnswerWrite, AttemptRow, AttemptStore, NewAttempt, OpenAttempt, ResponseRow, SavedAnswer,
 };
 pub use calibration::{CalibrationStore, ItemStatRow, SubmittedResponse};
+pub use certifications::{CertificationRow, CertificationStore};
 pub use learning::{CardReview, CardRow, LearningStore};
 pub use postgres::PgStore;
 pub use questions::{
@@ -47,8 +49,8 @@ pub use sqlite::SqliteStore;
 /// Every area trait, for callers that use the store as a whole.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AttemptStore, CalibrationStore, LearningStore, QuestionStore, ReportStore,
-        Store,
+        AccountStore, AttemptStore, CalibrationStore, CertificationStore, LearningStore,
+        QuestionStore, ReportStore, Store,
     };
 }
 
@@ -180,6 +182,7 @@ pub trait Store:
     + CalibrationStore
     + AccountStore
     + ReportStore
+    + CertificationStore
     + Send
     + Sync
     + fmt::Debug

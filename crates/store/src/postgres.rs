@@ -24,6 +24,8 @@ mod accounts;
 mod attempts;
 #[path = "sql/calibration.rs"]
 mod calibration;
+#[path = "sql/certifications.rs"]
+mod certifications;
 #[path = "sql/learning.rs"]
 mod learning;
 #[path = "sql/questions.rs"]

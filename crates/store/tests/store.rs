@@ -939,6 +939,70 @@ mod account_lifecycle {
     }
 }
 
+mod certifications {
+    use std::sync::Arc;
+
+    use getmycert_store::prelude::*;
+    use time::macros::date;
+
+    store_tests!(certifications_are_recorded_renewed_listed_and_forgotten);
+
+    async fn certifications_are_recorded_renewed_listed_and_forgotten(
+        store: Arc<dyn Store>,
+        _url: &str,
+    ) {
+        store
+            .record_certification("u1", "MLA-C01", date!(2025 - 03 - 01))
+            .await
+            .expect("recorded");
+        store
+            .record_certification("u1", "AIF-C01", date!(2024 - 11 - 20))
+            .await
+            .expect("recorded");
+        store
+            .record_certification("u2", "AIF-C01", date!(2025 - 01 - 05))
+            .await
+            .expect("another owner");
+        // Renewed: the same exam again replaces the day.
+        store
+            .record_certification("u1", "AIF-C01", date!(2025 - 12 - 01))
+            .await
+            .expect("renewed");
+        let held = store.certifications_of("u1").await.expect("listed");
+        let held: Vec<(&str, time::Date)> = held
+            .iter()
+            .map(|c| (c.exam_code.as_str(), c.earned))
+            .collect();
+        assert_eq!(
+            held,
+            [
+                ("AIF-C01", date!(2025 - 12 - 01)),
+                ("MLA-C01", date!(2025 - 03 - 01))
+            ]
+        );
+        assert!(
+            store
+                .delete_certification("u1", "MLA-C01")
+                .await
+                .expect("deleted")
+        );
+        assert!(
+            !store
+                .delete_certification("u1", "MLA-C01")
+                .await
+                .expect("gone")
+        );
+        assert_eq!(
+            store.certifications_of("u1").await.expect("listed").len(),
+            1
+        );
+        assert_eq!(
+            store.certifications_of("u2").await.expect("listed").len(),
+            1
+        );
+    }
+}
+
 mod throttle {
     use std::sync::Arc;
 

@@ -8,6 +8,7 @@ mod charts;
 pub mod client;
 mod error;
 pub mod form;
+mod ics;
 pub mod identity;
 mod metrics;
 mod routes;

@@ -108,6 +108,10 @@ pub struct ExamView {
     pub domains: Vec<DomainView>,
     /// Live practice questions in the bank for this exam (0 until counted).
     pub practice_questions: u64,
+    /// "Held · expires 2028-01-15" for a signed-in learner who holds it; empty otherwise.
+    pub held: String,
+    /// The exam the path suggests next to a learner who holds others.
+    pub suggested: bool,
 }
 
 impl ExamView {
@@ -115,6 +119,14 @@ impl ExamView {
     pub fn with_practice(self, counts: &BTreeMap<String, u64>) -> Self {
         Self {
             practice_questions: counts.get(&self.code).copied().unwrap_or(0),
+            ..self
+        }
+    }
+
+    /// The view marked as held until `expires` (YYYY-MM-DD).
+    pub fn held_until(self, expires: &str) -> Self {
+        Self {
+            held: format!("Held · expires {expires}"),
             ..self
         }
     }
@@ -196,6 +208,8 @@ impl ExamView {
                 })
                 .collect(),
             practice_questions: 0,
+            held: String::new(),
+            suggested: false,
         }
     }
 

@@ -354,9 +354,20 @@ impl TestApp {
 
     /// GET that must answer 200; returns the body.
     pub async fn page(&self, path: &str) -> String {
-        let page = self.get(path).await;
-        assert_eq!(page.status, StatusCode::OK, "GET {path}: {}", page.body);
-        page.body
+        self.page_with(&self.client, path).await
+    }
+
+    /// `GET path` with `client`, 200 asserted: the body.
+    pub async fn page_with(&self, client: &reqwest::Client, path: &str) -> String {
+        let response = client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("the request is answered");
+        let status = response.status();
+        let body = response.text().await.expect("a body");
+        assert_eq!(status, StatusCode::OK, "GET {path}: {body}");
+        body
     }
 }
 

@@ -3,6 +3,7 @@
 mod accounts;
 mod attempts;
 mod calibration;
+mod certifications;
 mod crashes;
 mod helpers;
 mod malformed;

@@ -672,3 +672,53 @@ async fn a_plan_is_downloaded_as_a_calendar_from_its_page() {
     assert!(text.contains("SUMMARY:AIF-C01 exam"));
     client.close().await.expect("close the browser");
 }
+
+/// A learner records a certification from the account page's link, sees its expiry and the
+/// renewal options, and finds it marked on the path with the next exam suggested.
+#[tokio::test]
+async fn a_learner_records_a_certification_and_the_path_marks_it() {
+    let Some(driver) = driver() else { return };
+    let app = TestApp::spawn().await;
+    let client = browser(&driver).await;
+    open(&client, &app, "/account").await;
+    fill(&client, "#up-email", "kofi@example.com").await;
+    fill(&client, "#up-password", "correct horse battery staple kilo").await;
+    click(&client, "Create my account").await;
+    wait_for(&client, "#new-password").await;
+    client
+        .find(Locator::LinkText("Your certifications"))
+        .await
+        .expect("the link")
+        .click()
+        .await
+        .expect("followed");
+    wait_for(&client, "#earned").await;
+    client
+        .find(Locator::Css("#exam option[value='AIF-C01']"))
+        .await
+        .expect("the exam")
+        .click()
+        .await
+        .expect("chosen");
+    // A date field takes the digits of the locale's order; set it as a keyboard-less form would.
+    client
+        .execute(
+            "document.getElementById('earned').value = arguments[0]",
+            vec![json!("2025-01-15")],
+        )
+        .await
+        .expect("a date");
+    click(&client, "Record").await;
+    wait_for(&client, "table tbody tr").await;
+    let row = text(&client, "table tbody tr").await;
+    assert!(
+        row.contains("2028-01-15") && row.contains("MLA-C01"),
+        "{row}"
+    );
+    screenshot(&client, "09-certifications").await;
+    open(&client, &app, "/path").await;
+    let main = text(&client, "main").await;
+    assert!(main.contains("Held · expires 2028-01-15"), "{main}");
+    assert!(main.contains("Suggested next"));
+    client.close().await.expect("close the browser");
+}

@@ -272,7 +272,8 @@ impl Engine {
     }
 
     /// Everything stored about the account, as JSON: the account, its attempts with their
-    /// forms and results, every response, its cards and review log, its settings.
+    /// forms and results, every response, its cards and review log, its settings, the
+    /// certifications it holds.
     pub async fn export_account(
         &self,
         account: &Account,
@@ -334,6 +335,7 @@ impl Engine {
             "cards": cards,
             "reviews": reviews,
             "desired_retention": self.store().desired_retention(&account.id).await?,
+            "certifications": self.certifications(&account.id).await?,
         }))
     }
 

@@ -93,6 +93,7 @@ impl AccountStore for This {
             "DELETE FROM cards WHERE owner = $1",
             "DELETE FROM card_reviews WHERE owner = $1",
             "DELETE FROM learner_settings WHERE owner = $1",
+            "DELETE FROM certifications WHERE owner = $1",
             "DELETE FROM users WHERE id = $1",
         ] {
             sqlx::query(sql).bind(id).execute(&mut *tx).await?;

@@ -3,6 +3,7 @@
 
 mod attempts;
 mod auth;
+mod certifications;
 mod readiness;
 mod review;
 
@@ -69,6 +70,7 @@ fn routes() -> OpenApiRouter<AppState> {
         "/api/v1",
         attempts::router()
             .merge(auth::router())
+            .merge(certifications::router())
             .merge(review::router())
             .merge(readiness::router()),
     )

@@ -101,14 +101,45 @@ struct PathPage {
     stages: Vec<StageView>,
 }
 
-async fn path(State(state): State<AppState>) -> Result<PathPage, WebError> {
+/// The path, with what a signed-in learner holds marked and, once they hold one, the first
+/// active exam of the path they do not hold suggested next.
+async fn path(
+    State(state): State<AppState>,
+    session: crate::auth::AuthSession,
+) -> Result<PathPage, WebError> {
     let counts = state.engine.live_counts().await?;
+    let held = match session.user.as_ref() {
+        Some(account) => state.engine.certifications(&account.0.id).await?,
+        None => Vec::new(),
+    };
     let content = state.content();
+    let next = (!held.is_empty())
+        .then(|| {
+            content
+                .path
+                .stages
+                .iter()
+                .flat_map(|s| s.exams.iter())
+                .filter_map(|c| content.exam(c))
+                .find(|e| {
+                    e.status.state == getmycert_core::ExamState::Active
+                        && !held.iter().any(|h| h.exam == e.code.as_str())
+                })
+                .map(|e| e.code.to_string())
+        })
+        .flatten();
     let views = |codes: &[getmycert_core::ExamCode]| -> Vec<ExamView> {
         codes
             .iter()
             .filter_map(|c| content.exam(c))
-            .map(|e| ExamView::of(e).with_practice(&counts))
+            .map(|e| {
+                let mut view = ExamView::of(e).with_practice(&counts);
+                if let Some(h) = held.iter().find(|h| h.exam == e.code.as_str()) {
+                    view = view.held_until(&h.expires);
+                }
+                view.suggested = next.as_deref() == Some(e.code.as_str());
+                view
+            })
             .collect()
     };
     Ok(PathPage {

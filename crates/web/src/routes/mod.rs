@@ -3,6 +3,7 @@
 mod account;
 mod assets;
 mod attempts;
+mod certifications;
 mod exams;
 mod guides;
 mod health;
@@ -30,6 +31,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(review::router())
         .merge(progress::router())
         .merge(account::router())
+        .merge(certifications::router())
         .merge(staff::router())
         .merge(item_stats::router())
         .merge(health::router())

@@ -141,12 +141,13 @@ async fn plan(
     })
 }
 
-/// The plan as an iCalendar file; a form with errors comes back as the plan page (422).
+/// The plan as an iCalendar file, with the renewal reminders of a signed-in learner's
+/// certifications; a form with errors comes back as the plan page (422).
 async fn calendar(
     State(state): State<AppState>,
+    session: crate::auth::AuthSession,
     Query(form): Query<PlanForm>,
 ) -> Result<Response, WebError> {
-    use icalendar::{Calendar, Component, EventLike};
     let today = OffsetDateTime::now_utc().date();
     let (request, plan) = match advised(&state, &form, today)? {
         Ok(advised) => advised,
@@ -158,39 +159,14 @@ async fn calendar(
                 .into_response());
         }
     };
-    let mut calendar = Calendar::new();
-    calendar.name(&format!("GetMyCert study plan: {}", plan.target));
-    for block in plan.blocks(request.exam_date) {
-        let day = chrono::NaiveDate::from_ymd_opt(
-            block.day.year(),
-            u32::from(u8::from(block.day.month())),
-            u32::from(block.day.day()),
-        )
-        .ok_or_else(|| {
-            getmycert_engine::EngineError::Internal(format!("no such day {}", block.day))
-        })?;
-        calendar.push(
-            icalendar::Event::new()
-                .uid(&block.uid)
-                .summary(&block.title)
-                .description(&block.description)
-                .all_day(day)
-                .done(),
-        );
+    let mut entries = plan.blocks(request.exam_date);
+    if let Some(account) = session.user.as_ref() {
+        let held = state.engine.certifications(&account.0.id).await?;
+        entries.extend(super::certifications::reminders(&held));
     }
-    let file = format!("getmycert-plan-{}.ics", plan.target);
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        calendar.done().to_string(),
+    crate::ics::download(
+        &format!("GetMyCert study plan: {}", plan.target),
+        &format!("getmycert-plan-{}.ics", plan.target),
+        &entries,
     )
-        .into_response())
 }
