@@ -66,6 +66,8 @@ fn serve(cli: &Cli) -> ExitCode {
         }
     };
     runtime.block_on(async {
+        // Before the listener is bound: a SIGTERM during start-up shuts down cleanly.
+        let stop = shutdown_signal();
         let app = match Application::build(&cli.serve).await {
             Ok(app) => app,
             Err(e) => {
@@ -73,7 +75,7 @@ fn serve(cli: &Cli) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        match app.run_until_stopped(shutdown_signal()).await {
+        match app.run_until_stopped(stop).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("getmycert stopped with an error: {e}");
