@@ -22,9 +22,11 @@ use time::{Date, Duration};
 
 use crate::exam::{Exam, ExamCode, Level};
 
+mod adapt;
 mod blocks;
 mod request;
 
+pub use adapt::{FLOOR, shares};
 pub use blocks::StudyBlock;
 pub use request::{FieldErrors, PlanForm, PlanRequest};
 
@@ -91,6 +93,8 @@ pub struct Stage {
     pub weeks: u32,
     /// Total hours per domain over the stage: weight share of the stage's hours.
     pub domain_hours: Vec<DomainHours>,
+    /// Whether the shares follow the learner's mastery rather than the blueprint alone.
+    pub adapted: bool,
 }
 
 /// The advisor's answer.
@@ -109,9 +113,44 @@ pub struct StudyPlan {
     pub warnings: Vec<String>,
 }
 
+/// What the plan knows of a learner's history: per exam code, the probability that each domain
+/// (by number) is mastered, `None` where readiness cannot tell yet. Empty for a newcomer.
+pub type Mastery = std::collections::BTreeMap<String, Vec<(u8, Option<f64>)>>;
+
 /// Builds the plan for a validated request. `catalog` must hold the target and the
 /// foundational and associate exams of the path.
 pub fn advise(request: &PlanRequest, catalog: &[Exam]) -> Option<StudyPlan> {
+    advise_for(request, catalog, &Mastery::new())
+}
+
+/// Each domain's share of `exam`'s hours: the blueprint weights, re-weighted by `mastery`
+/// where the learner has history in the exam (see `adapt`), and whether they were.
+fn domain_shares(exam: &Exam, mastery: &Mastery) -> (Vec<f64>, bool) {
+    let weights: Vec<f64> = exam.domains.iter().map(|d| f64::from(d.weight)).collect();
+    match mastery.get(exam.code.as_str()) {
+        Some(known) if known.iter().any(|(_, p)| p.is_some()) => {
+            let aligned: Vec<Option<f64>> = exam
+                .domains
+                .iter()
+                .map(|d| {
+                    known
+                        .iter()
+                        .find(|(n, _)| *n == d.number)
+                        .and_then(|(_, p)| *p)
+                })
+                .collect();
+            (shares(&weights, &aligned), true)
+        }
+        _ => {
+            let total: f64 = weights.iter().sum();
+            (weights.iter().map(|w| w / total).collect(), false)
+        }
+    }
+}
+
+/// The plan for a learner with history: as [`advise`], with each exam's domain hours
+/// re-weighted toward the domains `mastery` shows weakest.
+pub fn advise_for(request: &PlanRequest, catalog: &[Exam], mastery: &Mastery) -> Option<StudyPlan> {
     let find = |code: &str| catalog.iter().find(|e| e.code.as_str() == code);
     let target = catalog.iter().find(|e| e.code == request.target)?;
     let ml = request.ml_years;
@@ -154,8 +193,10 @@ pub fn advise(request: &PlanRequest, catalog: &[Exam]) -> Option<StudyPlan> {
         let hours = stage_hours(exam.level, ml, aws);
         let stage_weeks = ((hours / hours_per_week).ceil() as u32).max(2);
         let first = weeks.len() as u32 + 1;
+        let (shares, adapted) = domain_shares(exam, mastery);
         weeks.extend(stage_weeks_plan(
             exam,
+            &shares,
             first,
             stage_weeks,
             hours_per_week,
@@ -170,12 +211,14 @@ pub fn advise(request: &PlanRequest, catalog: &[Exam]) -> Option<StudyPlan> {
             domain_hours: exam
                 .domains
                 .iter()
-                .map(|d| DomainHours {
+                .zip(&shares)
+                .map(|(d, share)| DomainHours {
                     domain: d.number,
                     name: d.name.clone(),
-                    hours: stage_total * f64::from(d.weight) / 100.0,
+                    hours: stage_total * share,
                 })
                 .collect(),
+            adapted,
         });
     }
     let total_weeks = weeks.len() as u32;
@@ -266,7 +309,14 @@ fn stage_hours(level: Level, ml: f64, aws: f64) -> f64 {
 
 /// The weeks of one stage: learning weeks walk the domains in order with hours in proportion to
 /// their weights; review weeks and the exam week spread their hours over every domain by weight.
-fn stage_weeks_plan(exam: &Exam, first: u32, count: u32, per_week: f64, today: Date) -> Vec<Week> {
+fn stage_weeks_plan(
+    exam: &Exam,
+    shares: &[f64],
+    first: u32,
+    count: u32,
+    per_week: f64,
+    today: Date,
+) -> Vec<Week> {
     let review_weeks = match count {
         0..=3 => 0,
         4..=9 => 1,
@@ -277,10 +327,11 @@ fn stage_weeks_plan(exam: &Exam, first: u32, count: u32, per_week: f64, today: D
     let by_weight = |hours: f64| -> Vec<DomainHours> {
         exam.domains
             .iter()
-            .map(|d| DomainHours {
+            .zip(shares)
+            .map(|(d, share)| DomainHours {
                 domain: d.number,
                 name: d.name.clone(),
-                hours: hours * f64::from(d.weight) / 100.0,
+                hours: hours * share,
             })
             .collect()
     };

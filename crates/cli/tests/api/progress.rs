@@ -107,6 +107,35 @@ async fn progress_after_a_simulation(app: TestApp) {
     let first = missed[0]["id"].as_str().expect("id");
     assert!(page.contains(&format!("href=\"/questions/{first}\"")));
 
+    // Home's "today": the reviews due, a drill in the weakest domain, the next simulation two
+    // weeks after this one; the plan adapts its domain hours to the answers.
+    let home = app.page("/").await;
+    assert!(home.contains("Today · AIF-C01"), "{home}");
+    assert!(
+        home.contains("A drill in your weakest domain")
+            && home.contains("name=\"mode\" value=\"drill\"")
+    );
+    let in_two_weeks = time::OffsetDateTime::now_utc().date() + time::Duration::days(14);
+    assert!(
+        home.contains(&format!("due <strong>on {in_two_weeks}</strong>")),
+        "{home}"
+    );
+    let plan = app
+        .page("/plan?exam=AIF-C01&ml_years=1&aws_years=1&hours_per_week=5&exam_date=")
+        .await;
+    assert!(plan.contains("Adapted to your answers"), "{plan}");
+    let stranger = TestApp::new_client();
+    let fresh = app
+        .page_with(
+            &stranger,
+            "/plan?exam=AIF-C01&ml_years=1&aws_years=1&hours_per_week=5&exam_date=",
+        )
+        .await;
+    assert!(
+        !fresh.contains("Adapted to your answers"),
+        "a newcomer gets the blueprint"
+    );
+
     let (status, error) = app
         .json(&client, Method::GET, "/api/v1/progress/XYZ-C01", None)
         .await;

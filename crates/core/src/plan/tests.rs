@@ -227,3 +227,63 @@ fn calendar_blocks_cover_every_focus_once_and_keep_their_ids_across_requests() {
     assert_eq!(faster.last().map(|b| &b.uid), blocks.last().map(|b| &b.uid));
     assert!(faster.iter().any(|b| ids.contains(b.uid.as_str())));
 }
+
+proptest! {
+    /// With any history: every week still spends exactly the weekly budget, each stage's
+    /// domain hours sum to the stage's hours, no domain falls under its floor, and a domain the
+    /// learner has mastered best gets less than its blueprint share.
+    #[test]
+    fn an_adapted_plan_spends_the_budget_and_keeps_every_domain(
+        mastery in prop::collection::vec(prop::option::of(0.0f64..=1.0), 4),
+        hours in 3u32..25,
+    ) {
+        let catalog = catalog();
+        let request = PlanRequest::parse(&form("MLA-C01", "2", "2", &hours.to_string(), ""), &catalog, TODAY)
+            .expect("valid");
+        let known: Mastery = [(
+            "MLA-C01".to_owned(),
+            mastery.iter().enumerate().map(|(i, p)| (i as u8 + 1, *p)).collect(),
+        )]
+        .into();
+        let plan = advise_for(&request, &catalog, &known).expect("plan");
+        for week in &plan.weeks {
+            let spent: f64 = week.focus.iter().map(|f| f.hours).sum();
+            prop_assert!((spent - f64::from(hours)).abs() < 1e-6, "week {} spends {spent}", week.number);
+        }
+        let stage = plan.stages.iter().find(|s| s.exam.as_str() == "MLA-C01").expect("stage");
+        let spent: f64 = stage.domain_hours.iter().map(|d| d.hours).sum();
+        prop_assert!((spent - stage.hours).abs() < 1e-6);
+        let weights = [28.0, 26.0, 22.0, 24.0];
+        for (d, w) in stage.domain_hours.iter().zip(weights) {
+            prop_assert!(d.hours >= FLOOR * stage.hours * w / 100.0 - 1e-6);
+        }
+        prop_assert_eq!(stage.adapted, mastery.iter().any(Option::is_some));
+    }
+}
+
+#[test]
+fn a_weak_domain_gets_more_of_the_plan_than_its_weight() {
+    let catalog = catalog();
+    let request =
+        PlanRequest::parse(&form("MLA-C01", "2", "2", "8", ""), &catalog, TODAY).expect("valid");
+    let known: Mastery = [(
+        "MLA-C01".to_owned(),
+        vec![(1, Some(0.95)), (2, Some(0.1)), (3, Some(0.9)), (4, None)],
+    )]
+    .into();
+    let plan = advise_for(&request, &catalog, &known).expect("plan");
+    let stage = &plan.stages[0];
+    let share = |d: usize| stage.domain_hours[d].hours / stage.hours;
+    assert!(
+        share(1) > 0.26,
+        "domain 2 (weak) above its 26%: {}",
+        share(1)
+    );
+    assert!(
+        share(0) < 0.28,
+        "domain 1 (mastered) below its 28%: {}",
+        share(0)
+    );
+    assert!(stage.adapted);
+    assert!(!advise(&request, &catalog).expect("plan").stages[0].adapted);
+}

@@ -28,6 +28,10 @@ struct HomePage {
     queues: Vec<QueueRow>,
     /// The visitor's readiness for each exam it has answered questions of.
     readiness: Vec<ReadinessShown>,
+    /// What to do today, for a visitor with history.
+    today: Option<getmycert_engine::progress::Today>,
+    /// "today" or "on Dec 17".
+    simulation_when: String,
 }
 
 impl HomePage {
@@ -73,11 +77,18 @@ async fn home(
         .into_iter()
         .map(|(queue, readiness)| (QueueRow::of(&state, queue, now), shown(&state, readiness)))
         .unzip();
+    let today = state.engine.today(&owner, now).await?;
+    let simulation_when = match &today {
+        Some(t) if t.next_simulation > now.date() => format!("on {}", t.next_simulation),
+        _ => "today".to_owned(),
+    };
     Ok(HomePage {
         nav: Nav::at("/"),
         ml_exams,
         queues,
         readiness,
+        today,
+        simulation_when,
     })
 }
 

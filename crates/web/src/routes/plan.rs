@@ -12,7 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use time::OffsetDateTime;
 
-use getmycert_core::plan::{FieldErrors, PlanForm, PlanRequest, StudyPlan, WeekKind, advise};
+use getmycert_core::plan::{FieldErrors, PlanForm, PlanRequest, StudyPlan, WeekKind, advise_for};
+
+use crate::identity::Identity;
 
 use crate::views::Nav;
 use crate::{AppState, WebError};
@@ -66,16 +68,21 @@ impl PlanPage {
     }
 }
 
-/// The plan the form asks for, or the form's errors.
-fn advised(
+/// The plan the form asks for, adapted to the visitor's history, or the form's errors.
+async fn advised(
     state: &AppState,
+    owner: &str,
     form: &PlanForm,
     today: time::Date,
 ) -> Result<Result<(PlanRequest, StudyPlan), FieldErrors>, WebError> {
     let exams = &state.content().exams;
     match PlanRequest::parse(form, exams, today) {
         Ok(request) => {
-            let plan = advise(&request, exams).ok_or_else(|| {
+            let mastery = state
+                .engine
+                .plan_mastery(owner, OffsetDateTime::now_utc())
+                .await?;
+            let plan = advise_for(&request, exams, &mastery).ok_or_else(|| {
                 getmycert_engine::EngineError::Internal(format!(
                     "the catalog lacks an exam of the route to {}",
                     request.target
@@ -125,13 +132,14 @@ fn page(
 
 async fn plan(
     State(state): State<AppState>,
+    Identity(owner): Identity,
     Query(form): Query<PlanForm>,
 ) -> Result<Response, WebError> {
     let today = OffsetDateTime::now_utc().date();
     if form == PlanForm::default() {
         return Ok(page(&state, form, today, FieldErrors::new(), None).into_response());
     }
-    Ok(match advised(&state, &form, today)? {
+    Ok(match advised(&state, &owner, &form, today).await? {
         Ok((_, plan)) => page(&state, form, today, FieldErrors::new(), Some(plan)).into_response(),
         Err(errors) => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -146,10 +154,11 @@ async fn plan(
 async fn calendar(
     State(state): State<AppState>,
     session: crate::auth::AuthSession,
+    Identity(owner): Identity,
     Query(form): Query<PlanForm>,
 ) -> Result<Response, WebError> {
     let today = OffsetDateTime::now_utc().date();
-    let (request, plan) = match advised(&state, &form, today)? {
+    let (request, plan) = match advised(&state, &owner, &form, today).await? {
         Ok(advised) => advised,
         Err(errors) => {
             return Ok((
