@@ -722,3 +722,170 @@ async fn a_learner_records_a_certification_and_the_path_marks_it() {
     assert!(main.contains("Suggested next"));
     client.close().await.expect("close the browser");
 }
+
+/// axe-core 4.x, vendored (MPL-2.0, `vendor/axe-core.LICENSE`) so the audit needs no network.
+const AXE: &str = include_str!("vendor/axe.min.js");
+
+/// Runs axe-core on the page open in `client`: the serious and critical violations, each as
+/// "rule (impact): help — first nodes".
+async fn axe_violations(client: &Client) -> Vec<String> {
+    client
+        .execute(&format!("{AXE}\nreturn true;"), vec![])
+        .await
+        .expect("axe loads");
+    let found = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] }).then(r => done(
+               r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — '
+                   + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))));",
+            vec![],
+        )
+        .await
+        .expect("axe runs");
+    found
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Every page a learner (and an author) sees, audited by axe-core in light and dark mode: no
+/// serious or critical violation. The runner is audited on each item type the bank serves.
+#[tokio::test]
+async fn every_page_passes_an_accessibility_audit() {
+    let Some(driver) = driver() else { return };
+    let app = TestApp::spawn_with_bank().await;
+    let mut failures = Vec::new();
+    let mut audited = 0;
+    for scheme in ["light", "dark"] {
+        let client = browser_in(&driver, scheme).await;
+        let mut audit = async |client: &Client, what: &str| {
+            audited += 1;
+            for v in axe_violations(client).await {
+                failures.push(format!("{scheme} {what}: {v}"));
+            }
+        };
+        for path in [
+            "/",
+            "/exams",
+            "/exams/aif-c01",
+            "/path",
+            "/plan",
+            "/plan?exam=AIP-C01&ml_years=0&aws_years=0&hours_per_week=8&exam_date=",
+            "/practice",
+            "/questions",
+            "/review",
+            "/progress",
+            "/account",
+            "/certifications",
+            "/algorithms",
+            "/faq",
+        ] {
+            open(&client, &app, path).await;
+            audit(&client, path).await;
+        }
+
+        // The runner on each kind of item, the review screen and the report.
+        open(&client, &app, "/practice").await;
+        click(&client, "Start the simulation").await;
+        let first = wait_for_path(&client, "/items/1").await;
+        let base = first.trim_end_matches("/items/1").to_owned();
+        let mut kinds = std::collections::BTreeSet::new();
+        for n in 1..=65 {
+            client
+                .goto(&format!("{base}/items/{n}"))
+                .await
+                .expect("an item");
+            let runner = client.find(Locator::Id("runner")).await.expect("runner");
+            let kind = runner
+                .attr("data-kind")
+                .await
+                .expect("attr")
+                .unwrap_or_default();
+            let case = client.find(Locator::Css(".scenario")).await.is_ok();
+            let kind = if case {
+                format!("{kind} (case study)")
+            } else {
+                kind
+            };
+            if kinds.insert(kind.clone()) {
+                audit(&client, &format!("runner, {kind} item")).await;
+            }
+        }
+        assert!(
+            kinds.len() >= 2,
+            "the audit met several item kinds: {kinds:?}"
+        );
+        eprintln!("{scheme}: runner audited on {kinds:?}");
+        client
+            .goto(&format!("{base}/review"))
+            .await
+            .expect("review");
+        audit(&client, "review screen").await;
+        click(&client, "Submit").await;
+        wait_for(&client, ".report, #report, main h1").await;
+        audit(&client, "report").await;
+        open(&client, &app, "/progress").await;
+        audit(&client, "progress with a simulation").await;
+        open(&client, &app, "/review").await;
+        audit(&client, "review queue with cards").await;
+        client.close().await.expect("close the browser");
+    }
+
+    // An author's pages, and the account pages signed in.
+    let password = "correct horse battery staple author";
+    let mut create = helpers::binary()
+        .arg("--database-url")
+        .arg(&app.args.database_url)
+        .args([
+            "user",
+            "create",
+            "--email",
+            "ada@example.com",
+            "--role",
+            "admin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    std::io::Write::write_all(
+        &mut create.stdin.take().expect("stdin"),
+        password.as_bytes(),
+    )
+    .expect("the password");
+    assert!(create.wait().expect("exit").success());
+    let client = browser(&driver).await;
+    open(&client, &app, "/account").await;
+    fill(&client, "#in-email", "ada@example.com").await;
+    fill(&client, "#in-password", password).await;
+    click(&client, "Sign in").await;
+    wait_for_path(&client, "/practice").await;
+    for path in [
+        "/account",
+        "/certifications",
+        "/author/items",
+        "/author/reports",
+        "/admin/users",
+    ] {
+        open(&client, &app, path).await;
+        audited += 1;
+        for v in axe_violations(&client).await {
+            failures.push(format!("signed in {path}: {v}"));
+        }
+    }
+    client.close().await.expect("close the browser");
+    assert!(audited >= 45, "{audited} pages audited");
+    eprintln!("{audited} page views audited by axe-core");
+    assert!(
+        failures.is_empty(),
+        "{} violations:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
