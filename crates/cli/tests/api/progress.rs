@@ -106,7 +106,10 @@ async fn progress_after_a_simulation(app: TestApp) {
     assert_eq!(page.matches("<details><summary>").count(), 4);
     let first = missed[0]["id"].as_str().expect("id");
     assert!(page.contains(&format!("href=\"/questions/{first}\"")));
-    assert!(page.contains("name=\"mode\" value=\"missed\""), "a retry of the missed ones");
+    assert!(
+        page.contains("name=\"mode\" value=\"missed\""),
+        "a retry of the missed ones"
+    );
 
     // Home's "today": the reviews due, a drill in the weakest domain, the next simulation two
     // weeks after this one; the plan adapts its domain hours to the answers.
