@@ -55,14 +55,7 @@ pub(crate) async fn sit(
     let total = started["total"].as_u64().expect("total") as usize;
     let mut items = Vec::new();
     for n in 1..=total {
-        let (status, item) = app
-            .json(
-                client,
-                Method::GET,
-                &format!("/api/v1/attempts/{id}/items/{n}"),
-                None,
-            )
-            .await;
+        let (status, item) = app.item(client, &id, n as u64).await;
         assert_eq!(status, StatusCode::OK);
         assert_served_shape(&item);
         let text = item.to_string();
@@ -137,14 +130,7 @@ async fn full_simulations(app: TestApp, simulations: &[Simulation]) {
                 "a save answers with the item's state: {saved}"
             );
             assert!(saved["seconds_left"].as_i64().is_some_and(|s| s > 0));
-            let (_, served) = app
-                .json(
-                    &client,
-                    Method::GET,
-                    &format!("/api/v1/attempts/{id}/items/{n}"),
-                    None,
-                )
-                .await;
+            let (_, served) = app.item(&client, &id, n).await;
             assert_eq!(
                 served["response"],
                 some_answer(item),

@@ -54,14 +54,7 @@ async fn calibration_turns_first_attempts_into_item_statistics_for_authors() {
         assert_eq!(status, StatusCode::CREATED, "{started}");
         let id = started["id"].as_str().expect("id").to_owned();
         for n in 1..=6 {
-            let (_, item) = app
-                .json(
-                    &client,
-                    Method::GET,
-                    &format!("/api/v1/attempts/{id}/items/{n}"),
-                    None,
-                )
-                .await;
+            let (_, item) = app.item(&client, &id, n as u64).await;
             let path = format!("/api/v1/attempts/{id}/items/{n}/response");
             let (status, _) = app
                 .json(&client, Method::PUT, &path, Some(some_answer(&item)))

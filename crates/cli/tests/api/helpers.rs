@@ -209,6 +209,22 @@ impl TestApp {
         (status, value)
     }
 
+    /// `GET /api/v1/attempts/{id}/items/{n}` with `client`.
+    pub async fn item(
+        &self,
+        client: &reqwest::Client,
+        id: &str,
+        n: u64,
+    ) -> (StatusCode, serde_json::Value) {
+        self.json(
+            client,
+            reqwest::Method::GET,
+            &format!("/api/v1/attempts/{id}/items/{n}"),
+            None,
+        )
+        .await
+    }
+
     /// Flags item `n` of sitting `id` with `client`.
     pub async fn flag(&self, client: &reqwest::Client, id: &str, n: u64) -> Answered {
         let response = client

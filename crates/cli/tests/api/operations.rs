@@ -73,14 +73,7 @@ async fn a_backup_taken_during_saves_restores_into_a_server_with_the_same_histor
         "the guest's sitting is there: {history}"
     );
     for n in 1..=half {
-        let (status, item) = restored
-            .json(
-                &client,
-                Method::GET,
-                &format!("/api/v1/attempts/{id}/items/{n}"),
-                None,
-            )
-            .await;
+        let (status, item) = restored.item(&client, &id, n).await;
         assert_eq!(status, StatusCode::OK, "{item}");
         assert_eq!(
             item["flagged"],

@@ -142,14 +142,7 @@ async fn postgres_going_away_mid_sitting_answers_503_and_the_server_recovers_by_
     }
     let recovered_after = restored.elapsed();
     for n in [1, 2] {
-        let (_, item) = app
-            .json(
-                &client,
-                reqwest::Method::GET,
-                &format!("/api/v1/attempts/{id}/items/{n}"),
-                None,
-            )
-            .await;
+        let (_, item) = app.item(&client, &id, n as u64).await;
         assert_eq!(item["flagged"], json!(true), "item {n}: {item}");
     }
     let (status, _) = app.submit(&client, &id).await;

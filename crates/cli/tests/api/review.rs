@@ -36,14 +36,7 @@ async fn start(app: &TestApp, exam: &str, mode: &str) -> (StatusCode, Value) {
 }
 
 async fn answer(app: &TestApp, id: &str, n: usize) {
-    let (_, item) = app
-        .json(
-            &app.client,
-            Method::GET,
-            &format!("/api/v1/attempts/{id}/items/{n}"),
-            None,
-        )
-        .await;
+    let (_, item) = app.item(&app.client, id, n as u64).await;
     let (status, body) = app
         .json(
             &app.client,

@@ -563,14 +563,7 @@ async fn progress_is_charted_in_light_and_dark_mode() {
         .await;
     let id = view["id"].as_str().expect("id");
     for n in 1..=view["total"].as_u64().expect("total") {
-        let (_, item) = app
-            .json(
-                &api,
-                reqwest::Method::GET,
-                &format!("/api/v1/attempts/{id}/items/{n}"),
-                None,
-            )
-            .await;
+        let (_, item) = app.item(&api, id, n).await;
         app.save_some_answer(&api, id, &item).await;
     }
     assert_eq!(app.submit(&api, id).await.0, reqwest::StatusCode::OK);

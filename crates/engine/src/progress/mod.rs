@@ -116,23 +116,23 @@ pub struct Today {
 }
 
 impl Engine {
-    /// `owner`'s plan for today, or `None` for a visitor without history.
+    /// `owner`'s plan for today from their `progress` (as [`Engine::progress`] gives it), or
+    /// `None` for a visitor without history.
     pub async fn today(
         &self,
         owner: &str,
+        progress: &[(DueCount, ReadinessView)],
         now: OffsetDateTime,
     ) -> Result<Option<Today>, EngineError> {
-        let Some(queue) = self
-            .due(owner, now)
-            .await?
-            .into_iter()
-            .filter(|d| d.cards > 0)
-            .max_by_key(|d| d.cards)
+        let Some((queue, readiness)) = progress
+            .iter()
+            .filter(|(d, _)| d.cards > 0)
+            .max_by_key(|(d, _)| d.cards)
         else {
             return Ok(None);
         };
         let exam = self.exam(&queue.exam)?;
-        let weakest = match self.readiness(owner, &queue.exam).await?.readiness {
+        let weakest = match &readiness.readiness {
             getmycert_core::readiness::Readiness::Estimate(e) => e
                 .domains
                 .iter()
@@ -160,7 +160,7 @@ impl Engine {
             .filter(|d| *d > now.date())
             .unwrap_or(now.date());
         Ok(Some(Today {
-            exam: queue.exam,
+            exam: queue.exam.clone(),
             reviews_due: queue.due,
             weakest,
             next_simulation,

@@ -70,14 +70,12 @@ async fn home(
         .map(|e| ExamView::of(e).with_practice(&counts))
         .collect();
     let now = time::OffsetDateTime::now_utc();
-    let (queues, readiness) = state
-        .engine
-        .progress(&owner, now)
-        .await?
+    let progress = state.engine.progress(&owner, now).await?;
+    let today = state.engine.today(&owner, &progress, now).await?;
+    let (queues, readiness) = progress
         .into_iter()
         .map(|(queue, readiness)| (QueueRow::of(&state, queue, now), shown(&state, readiness)))
         .unzip();
-    let today = state.engine.today(&owner, now).await?;
     let simulation_when = match &today {
         Some(t) if t.next_simulation > now.date() => format!("on {}", t.next_simulation),
         _ => "today".to_owned(),
