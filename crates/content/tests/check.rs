@@ -365,3 +365,67 @@ fn blueprint_warnings_count_the_pool_of_exams_that_have_items_of_their_own() {
         "{warnings:?}"
     );
 }
+
+/// An imported draft: two options, no rationale, no reference, an empty explanation.
+const DRAFT: &str = r#"+++
+id = "imported-true-false"
+type = "single"
+difficulty = "medium"
+status = "draft"
+tags = []
+references = []
+
+[[exams]]
+exam = "MLS-C01"
+task = "3.3"
++++
+Amazon SageMaker AI training jobs release their instances when the job ends.
+
+## Options
+
+- [x] A. True
+  Why:
+- [ ] B. False
+  Why:
+
+## Explanation
+"#;
+
+#[test]
+fn a_draft_needs_only_structure_and_leaving_draft_needs_the_rest() {
+    let dir = bank(&[("x/imported-true-false.md", DRAFT.to_owned())]);
+    let report = Content::check(&ContentSource::Dir(dir.path().to_owned()));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+
+    let live = DRAFT.replace("status = \"draft\"", "status = \"live\"");
+    let dir = bank(&[("x/imported-true-false.md", live.clone())]);
+    let report = Content::check(&ContentSource::Dir(dir.path().to_owned()));
+    let messages: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+    for (marker, fragment) in [
+        ("references", "add at least one https reference"),
+        ("- [x] A.", "option A has no rationale"),
+        ("- [ ] B.", "option B has no rationale"),
+        ("## Explanation", "the explanation is empty"),
+        ("## Options", "at least 4 options; found 2"),
+    ] {
+        let line = line_of(&live, marker);
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains(&format!(":{line}:")) && m.contains(fragment)),
+            "no `{fragment}` at line {line}: {messages:#?}"
+        );
+    }
+
+    let broken = DRAFT.replace("- [ ] B.", "- [x] B.");
+    let dir = bank(&[("x/imported-true-false.md", broken)]);
+    let report = Content::check(&ContentSource::Dir(dir.path().to_owned()));
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|e| e.to_string().contains("exactly one key")),
+        "a draft is still checked for structure: {:?}",
+        report.errors
+    );
+}

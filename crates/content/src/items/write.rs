@@ -54,8 +54,13 @@ fn write_part(out: &mut String, part: &Part, level: &str) {
         };
         let _ = write!(out, "- {marker}{}. ", option.id);
         indented(out, &option.text);
-        out.push_str("  Why: ");
-        indented(out, &option.rationale);
+        if option.rationale.is_empty() {
+            // A draft's option may have no rationale yet; the author writes it after `Why:`.
+            out.push_str("  Why:\n");
+        } else {
+            out.push_str("  Why: ");
+            indented(out, &option.rationale);
+        }
     }
     let _ = writeln!(out, "\n{level} Explanation\n\n{}\n", part.explanation);
 }

@@ -5,17 +5,42 @@ use getmycert_core::{Choice, Part, PartKind, Prompt, QuestionType};
 
 use super::{Errors, Line, is_fence, join, sections};
 
+/// What a part is declared to be: its type, how many keys it selects, and whether the item is
+/// a draft (drafts may lack rationales and an explanation, and may have fewer options).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Shape {
+    pub kind: QuestionType,
+    pub select: Option<usize>,
+    pub draft: bool,
+}
+
+/// The fewest options (steps, prompts) a part of `kind` has: a servable item's rule, or the
+/// least that still makes a question for a draft.
+fn fewest(kind: PartKind, draft: bool) -> usize {
+    match (kind, draft) {
+        (PartKind::Single, false) => 4,
+        (PartKind::Multiple, false) => 5,
+        (PartKind::Ordering | PartKind::Matching, false) => 3,
+        (PartKind::Multiple, true) => 3,
+        (_, true) => 2,
+    }
+}
+
 /// Parses the sections of one scored part. `level` is the heading level of its sections (2 for
 /// an item, 3 inside a case-study question); `who` prefixes messages ("sub-question 2: ").
 pub(super) fn parse_part(
     lines: &[Line],
-    kind: QuestionType,
-    select: Option<usize>,
+    shape: Shape,
     end_line: usize,
     level: usize,
     who: &str,
     errors: &mut Errors,
 ) -> Option<Part> {
+    let Shape {
+        kind,
+        select,
+        draft,
+    } = shape;
     let (lead, sections) = sections(lines, level);
     let stem = join(&lead);
     let first_line = lines.first().map_or(end_line, |(n, _)| *n);
@@ -67,7 +92,7 @@ pub(super) fn parse_part(
     let explanation = find("Explanation")
         .map(|(_, _, body)| join(body))
         .unwrap_or_default();
-    if let Some((n, _, _)) = find("Explanation").filter(|_| explanation.is_empty()) {
+    if let Some((n, _, _)) = find("Explanation").filter(|_| explanation.is_empty() && !draft) {
         errors.at(*n, format!("{who}the explanation is empty"));
     }
     if missing {
@@ -100,7 +125,7 @@ pub(super) fn parse_part(
         } else {
             "option"
         };
-        if entry.rationale.is_empty() {
+        if entry.rationale.is_empty() && !draft {
             errors.at(
                 entry.line,
                 format!("{who}{noun} {expected} has no rationale (add an indented `Why:` line)"),
@@ -152,10 +177,13 @@ pub(super) fn parse_part(
                     ),
                 );
             }
-            if n < 4 {
+            let least = fewest(kind, draft);
+            if n < least {
                 errors.at(
                     *list_line,
-                    format!("{who}a single-answer question needs at least 4 options; found {n}"),
+                    format!(
+                        "{who}a single-answer question needs at least {least} options; found {n}"
+                    ),
                 );
             }
         }
@@ -166,20 +194,22 @@ pub(super) fn parse_part(
                 Some(s) if s != keys => errors.at(*list_line, format!("{who}select = {s} but {keys} option(s) are marked `[x]`")),
                 Some(_) => {}
             }
-            if n < 5 {
+            let least = fewest(kind, draft).max(select.unwrap_or(0) + 1);
+            if n < least {
                 errors.at(
                     *list_line,
                     format!(
-                        "{who}a multiple-response question needs at least 5 options; found {n}"
+                        "{who}a multiple-response question needs at least {least} options; found {n}"
                     ),
                 );
             }
         }
         PartKind::Ordering => {
-            if !(3..=5).contains(&n) {
+            let least = fewest(kind, draft);
+            if !(least..=5).contains(&n) && !(draft && n >= least) {
                 errors.at(
                     *list_line,
-                    format!("{who}an ordering question has 3 to 5 steps; found {n}"),
+                    format!("{who}an ordering question has {least} to 5 steps; found {n}"),
                 );
             }
         }
@@ -190,13 +220,12 @@ pub(super) fn parse_part(
     if kind == PartKind::Matching {
         let (prompt_line, _, prompt_body) = find("Prompts")?;
         let entries = parse_list(prompt_body, *prompt_line, who, errors);
-        if !(3..=7).contains(&entries.len()) {
+        let least = fewest(kind, draft);
+        let n = entries.len();
+        if !(least..=7).contains(&n) && !(draft && n >= least) {
             errors.at(
                 *prompt_line,
-                format!(
-                    "{who}a matching question has 3 to 7 prompts; found {}",
-                    entries.len()
-                ),
+                format!("{who}a matching question has {least} to 7 prompts; found {n}"),
             );
         }
         for (i, entry) in entries.iter().enumerate() {
@@ -356,7 +385,11 @@ fn parse_list(lines: &[Line], heading_line: usize, who: &str, errors: &mut Error
     entries
 }
 
-pub(super) fn parse_case_study(body: &[Line], errors: &mut Errors) -> (Option<String>, Vec<Part>) {
+pub(super) fn parse_case_study(
+    body: &[Line],
+    draft: bool,
+    errors: &mut Errors,
+) -> (Option<String>, Vec<Part>) {
     let (lead, questions) = sections(body, 2);
     let scenario = join(&lead);
     let first = body.first().map_or(1, |(n, _)| *n);
@@ -416,7 +449,12 @@ pub(super) fn parse_case_study(body: &[Line], errors: &mut Errors) -> (Option<St
             },
         };
         let end = lines.last().map_or(*n, |(l, _)| *l);
-        if let Some(part) = parse_part(lines, kind, select, end, 3, &who, errors) {
+        let shape = Shape {
+            kind,
+            select,
+            draft,
+        };
+        if let Some(part) = parse_part(lines, shape, end, 3, &who, errors) {
             parts.push(part);
         }
     }
