@@ -206,7 +206,7 @@ pub(super) fn parse_part(
         }
         PartKind::Ordering => {
             let least = fewest(kind, draft);
-            if !(least..=5).contains(&n) && !(draft && n >= least) {
+            if n < least || (n > 5 && !draft) {
                 errors.at(
                     *list_line,
                     format!("{who}an ordering question has {least} to 5 steps; found {n}"),
@@ -222,7 +222,7 @@ pub(super) fn parse_part(
         let entries = parse_list(prompt_body, *prompt_line, who, errors);
         let least = fewest(kind, draft);
         let n = entries.len();
-        if !(least..=7).contains(&n) && !(draft && n >= least) {
+        if n < least || (n > 7 && !draft) {
             errors.at(
                 *prompt_line,
                 format!("{who}a matching question has {least} to 7 prompts; found {n}"),
