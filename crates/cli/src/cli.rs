@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use getmycert_interop::Format;
 
 /// The default SQLite database, created on first run.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/getmycert.db";
@@ -196,4 +197,58 @@ pub enum ContentCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Reads questions from another tool's file into draft items (all or nothing).
+    Import {
+        /// gift, moodle-xml, aiken or qti3 (a QTI 3.0 package `.zip` or one item `.xml`).
+        #[arg(long, value_parser = import_format)]
+        format: Format,
+        /// The file to read.
+        file: PathBuf,
+        /// The exam the items are for.
+        #[arg(long)]
+        exam: String,
+        /// Where to write the items [default: content/questions/<exam>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Import the questions we can represent and list the others, instead of refusing the
+        /// whole file.
+        #[arg(long)]
+        skip_unsupported: bool,
+        /// The task (`2.1`) for questions whose file names none of the exam's tasks
+        /// [default: 1.1].
+        #[arg(long)]
+        task: Option<String>,
+        /// The content directory whose ids new ids must avoid.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+    },
+    /// Writes an exam's live items in another tool's format.
+    Export {
+        /// gift, moodle-xml, aiken, qti3 (a `.zip` package) or anki (Anki's text import format).
+        #[arg(long, value_parser = any_format)]
+        format: Format,
+        /// The exam to export.
+        #[arg(long)]
+        exam: String,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Read this content directory instead of the bank built into the binary.
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
+}
+
+fn any_format(name: &str) -> Result<Format, String> {
+    Format::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+        format!("unknown format `{name}`; use one of {}", names.join(", "))
+    })
+}
+
+fn import_format(name: &str) -> Result<Format, String> {
+    match any_format(name)? {
+        f if f.imports() => Ok(f),
+        _ => Err("Anki decks are exported only; import gift, moodle-xml, aiken or qti3".into()),
+    }
 }

@@ -6,6 +6,7 @@ pub mod backup_cmd;
 pub mod calibrate_cmd;
 pub mod cli;
 pub mod content_cmd;
+pub mod interop_cmd;
 pub mod irt_cmd;
 pub mod simulate_cmd;
 pub mod startup;

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use getmycert::cli::{Cli, Command, ContentCommand, IrtCommand, LogFormat};
 use getmycert::startup::{Application, shutdown_signal};
-use getmycert::{backup_cmd, calibrate_cmd, content_cmd, irt_cmd, simulate_cmd, user_cmd};
+use getmycert::{
+    backup_cmd, calibrate_cmd, content_cmd, interop_cmd, irt_cmd, simulate_cmd, user_cmd,
+};
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc gives freed memory back to the system within moments; glibc's allocator kept the
@@ -39,6 +41,35 @@ fn main() -> ExitCode {
         Some(Command::Content {
             command: ContentCommand::Stats { dir, json },
         }) => content_cmd::stats(&dir, json),
+        Some(Command::Content {
+            command:
+                ContentCommand::Import {
+                    format,
+                    file,
+                    exam,
+                    out,
+                    skip_unsupported,
+                    task,
+                    content,
+                },
+        }) => interop_cmd::import(&interop_cmd::ImportRequest {
+            format,
+            file: &file,
+            exam: &exam,
+            out: out.as_deref(),
+            skip_unsupported,
+            task: task.as_deref(),
+            content: &content,
+        }),
+        Some(Command::Content {
+            command:
+                ContentCommand::Export {
+                    format,
+                    exam,
+                    out,
+                    content,
+                },
+        }) => interop_cmd::export(format, &exam, &out, content.as_deref()),
         Some(Command::Irt {
             command: IrtCommand::Fit { responses, json },
         }) => irt_cmd::fit(&responses, json),

@@ -277,6 +277,33 @@ impl Engine {
         Ok(fitted)
     }
 
+    /// The items of the exam `code` this identity got wrong on its latest answer and has not
+    /// answered right since, in bank order ("my missed questions"). Their keys are no secret:
+    /// the identity has seen each one's report. `None` for an exam the catalog lacks.
+    pub async fn missed_questions(
+        &self,
+        owner: &str,
+        code: &str,
+    ) -> Result<Option<(&Exam, Vec<Question>)>, EngineError> {
+        let Some(exam) = self
+            .content()
+            .exams
+            .iter()
+            .find(|e| e.code.as_str() == code)
+        else {
+            return Ok(None);
+        };
+        let missed = self.missed(owner, exam).await?;
+        let questions = self
+            .content()
+            .questions
+            .iter()
+            .filter(|q| missed.contains(&q.id))
+            .cloned()
+            .collect();
+        Ok(Some((exam, questions)))
+    }
+
     /// Every exam's review queue and the desired retention.
     pub async fn review_overview(
         &self,

@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use getmycert_core::{Exam, Part, Question, QuestionId};
+use getmycert_core::{Exam, ExamCode, ItemStatus, Part, Question, QuestionId};
 
 pub mod aiken;
 pub mod anki;
@@ -255,6 +255,15 @@ pub(crate) fn moodle_share(n: usize) -> Option<&'static str> {
 /// The part's options as our letters: `A`, `B`, … (helper for parsers).
 pub fn letter(index: usize) -> char {
     (b'A' + (index as u8).min(25)) as char
+}
+
+/// What an export of `exam` holds: its live items, in bank order.
+pub fn exportable(questions: &[Question], exam: &ExamCode) -> Vec<Question> {
+    questions
+        .iter()
+        .filter(|q| q.status == ItemStatus::Live && q.mapping_for(exam).is_some())
+        .cloned()
+        .collect()
 }
 
 /// The exam's domain and task of `question`, written `1.2` (exports file items under it).

@@ -6,6 +6,7 @@ mod calibration;
 mod certifications;
 mod crashes;
 mod helpers;
+mod interop;
 mod malformed;
 mod openapi;
 mod operations;

@@ -45,6 +45,9 @@ const PAGES: &[(&str, &str)] = &[
     ("GET", "/attempts/{id}/report"),
     ("GET", "/author/items"),
     ("GET", "/author/reports"),
+    ("GET", "/author/export"),
+    ("GET", "/author/export/{exam}/{format}"),
+    ("GET", "/review/missed.txt"),
     ("GET", "/admin/users"),
     ("POST", "/practice/start"),
     ("POST", "/attempts/{id}/items/{n}"),
@@ -380,6 +383,7 @@ impl World {
                 _ => match name {
                     "id" => owner.map_or("a0b1c2".to_owned(), |(_, id)| id.clone()),
                     "n" => "1".to_owned(),
+                    "format" => "qti3".to_owned(),
                     _ => "AIF-C01".to_owned(),
                 },
             };

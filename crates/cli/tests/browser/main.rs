@@ -864,6 +864,7 @@ async fn every_page_passes_an_accessibility_audit() {
         "/certifications",
         "/author/items",
         "/author/reports",
+        "/author/export",
         "/admin/users",
     ] {
         open(&client, &app, path).await;

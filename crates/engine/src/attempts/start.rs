@@ -194,7 +194,11 @@ impl Engine {
     }
 
     /// Items this identity answered wrong on their latest answer and not right since.
-    async fn missed(&self, owner: &str, exam: &Exam) -> Result<Vec<QuestionId>, EngineError> {
+    pub(crate) async fn missed(
+        &self,
+        owner: &str,
+        exam: &Exam,
+    ) -> Result<Vec<QuestionId>, EngineError> {
         let mut rows = self.store().attempts_of(owner).await?;
         rows.retain(|r| r.exam_code == exam.code.as_str() && r.submitted_at.is_some());
         rows.sort_by_key(|r| r.started_at);

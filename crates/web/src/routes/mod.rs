@@ -4,6 +4,7 @@ mod account;
 mod assets;
 mod attempts;
 mod certifications;
+mod downloads;
 mod exams;
 mod guides;
 mod health;
@@ -34,6 +35,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(certifications::router())
         .merge(staff::router())
         .merge(item_stats::router())
+        .merge(downloads::router())
         .merge(health::router())
         .merge(assets::router())
         .fallback(crate::error::not_found)
