@@ -302,20 +302,33 @@ async fn authors_download_the_bank_and_learners_their_missed_questions() {
         .expect("answered");
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 
-    // A learner practises twice: the first time every answer is the first option; the second
-    // time one question gets its key from the first report. The deck holds exactly the
-    // questions whose latest answer is wrong.
+    // A learner practises: the first time every answer is the first option (which misses
+    // them all here); in a later set, one question drawn again gets its key from a report. The
+    // deck holds exactly the questions whose latest answer is wrong.
     let learner = TestApp::new_client();
     let mut last: BTreeMap<String, bool> = BTreeMap::new();
-    let mut fixed: Option<(String, serde_json::Value)> = None;
-    for _ in 0..2 {
+    // Stem → the texts of its keys (option letters are shuffled per sitting).
+    let mut keys: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut fixed = false;
+    for _ in 0..8 {
         let id = app.practice(&learner, 5).await;
         for n in 1..=5u64 {
             let (status, item) = app.item(&learner, &id, n).await;
             assert_eq!(status, StatusCode::OK, "{item}");
-            let answer = match &fixed {
-                Some((stem, key)) if item["stem"] == stem.as_str() => key.clone(),
-                _ => some_answer(&item),
+            let stem = item["stem"].as_str().expect("stem");
+            let answer = match keys.get(stem).filter(|_| !fixed) {
+                Some(texts) => {
+                    fixed = true;
+                    let selected: Vec<serde_json::Value> = item["options"]
+                        .as_array()
+                        .expect("options")
+                        .iter()
+                        .filter(|o| texts.iter().any(|t| o["text"] == t.as_str()))
+                        .map(|o| o["id"].clone())
+                        .collect();
+                    serde_json::json!({ "selected": selected })
+                }
+                None => some_answer(&item),
             };
             let (status, saved) = app
                 .json(
@@ -329,24 +342,31 @@ async fn authors_download_the_bank_and_learners_their_missed_questions() {
         }
         let (status, report) = app.submit(&learner, &id).await;
         assert_eq!(status, StatusCode::OK, "{report}");
-        let items = report["items"].as_array().expect("items");
-        for item in items {
+        for item in report["items"].as_array().expect("items") {
             last.insert(
                 item["id"].as_str().expect("id").to_owned(),
                 item["correct"].as_bool().expect("correct"),
             );
+            if item["scenario"].is_null() && item["key"]["selected"].is_array() {
+                let stem = item["stem"].as_str().expect("stem").to_owned();
+                let texts = item["options"]
+                    .as_array()
+                    .expect("options")
+                    .iter()
+                    .filter(|o| o["correct"] == true)
+                    .map(|o| o["text"].as_str().expect("text").to_owned())
+                    .collect();
+                keys.insert(stem, texts);
+            }
         }
-        if fixed.is_none() {
-            let single = items
-                .iter()
-                .find(|i| i["scenario"].is_null() && i["key"]["selected"].is_array())
-                .expect("a single or multiple-response item");
-            fixed = Some((
-                single["stem"].as_str().expect("stem").to_owned(),
-                single["key"].clone(),
-            ));
+        if fixed {
+            break;
         }
     }
+    assert!(
+        fixed,
+        "a question with a key seen in a report was drawn again"
+    );
     let missed: Vec<String> = last
         .iter()
         .filter(|(_, ok)| !**ok)
