@@ -7,6 +7,9 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::{Backend, Store, StoreError};
 
+/// How long a pooled connection may sit idle before it is pinged ahead of its next use.
+const IDLE_BEFORE_PING: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// A store in a PostgreSQL database.
 #[derive(Debug, Clone)]
 pub struct PgStore {
@@ -40,10 +43,26 @@ impl PgStore {
     /// PostgreSQL restart (the pool keeps reconnecting meanwhile), short enough that a
     /// candidate whose save cannot be written hears so (503, `Retry-After`) and the runner
     /// retries, instead of a page that hangs.
+    ///
+    /// A connection that sat idle for a second or more is pinged before use, and replaced if
+    /// the ping fails: those are the connections a PostgreSQL restart may have broken while
+    /// nobody used them. A connection in steady use (every connection on exam day) is not
+    /// pinged: the ping was a second round trip on every item read. A connection that breaks
+    /// mid-use fails that one request with a 503, which the runner retries.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        use sqlx::Connection;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(std::time::Duration::from_secs(3))
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= IDLE_BEFORE_PING {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect(url)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
