@@ -32,16 +32,27 @@ pub(crate) fn handle() -> PrometheusHandle {
         .clone()
 }
 
+/// Route middleware: hands the matched route (`/exams/{code}`) to [`track`], which runs
+/// outside the router, in the response's extensions.
+pub(crate) async fn matched_route(request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let mut response = next.run(request).await;
+    if let Some(route) = route {
+        response.extensions_mut().insert(route);
+    }
+    response
+}
+
 /// Middleware: counts each request and records its latency under the matched route, so that
 /// `/exams/{code}` is one series however many codes are asked for.
 pub(crate) async fn track(request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let method = request.method().to_string();
     let started = Instant::now();
     let response = next.run(request).await;
+    let route = response
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let labels = [
         ("method", method),
         ("route", route),
