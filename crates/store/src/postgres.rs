@@ -16,6 +16,9 @@ pub struct PgStore {
     pool: PgPool,
 }
 
+/// Whether a write's `RETURNING` clause is cheap: in PostgreSQL it is, and a second statement
+/// would be a second round trip.
+const RETURNING_IS_CHEAP: bool = true;
 /// The database the shared SQL modules are compiled for.
 type Db = sqlx::Postgres;
 /// The store type the shared SQL modules implement their area traits for.

@@ -666,10 +666,22 @@ mod attempts {
             .save_answer("open", 1, Some(r#"{"selected":["A"]}"#), Some(true), now())
             .await
             .expect("first");
+        // The submitted attempt has a saved answer: a refused write must not report it.
+        store
+            .save_answer("done", 1, Some(r#"{"selected":["D"]}"#), Some(true), now())
+            .await
+            .expect("saved before submit");
         store
             .submit_attempt("done", "{}", now(), &[])
             .await
             .expect("submit");
+        assert_eq!(
+            store
+                .save_answer("done", 1, Some(r#"{"selected":["A"]}"#), None, now())
+                .await
+                .expect("refused alone"),
+            None
+        );
         let write = |id: &str, n, response: Option<&str>, flagged| AnswerWrite {
             attempt_id: id.into(),
             n,
@@ -711,7 +723,9 @@ mod attempts {
                 (3, None, true, 0),
             ]
         );
-        assert!(store.responses("done").await.expect("none").is_empty());
+        let done = store.responses("done").await.expect("kept");
+        assert_eq!(done.len(), 1);
+        assert_eq!(done[0].response.as_deref(), Some(r#"{"selected":["D"]}"#));
         assert_eq!(store.save_answers(&[]).await.expect("nothing"), vec![]);
     }
 

@@ -15,6 +15,24 @@ use crate::{
 pub(crate) const ATTEMPT_COLUMNS: &str = "id, owner, exam_code, mode, seed, items, started_at, \
                                            deadline, submitted_at, result, settings";
 
+/// One answer's upsert, guarded by the attempt being open: nothing is written to a submitted
+/// attempt. What follows it (a `RETURNING` clause, or a second statement) depends on the
+/// backend; see `RETURNING_IS_CHEAP`.
+macro_rules! upsert_one {
+    () => {
+        "INSERT INTO responses (attempt_id, n, response, flagged, answered_at, changes)
+         SELECT $1, $2, $3, $4, $6, 0
+         WHERE EXISTS (SELECT 1 FROM attempts WHERE id = $1 AND submitted_at IS NULL)
+         ON CONFLICT (attempt_id, n) DO UPDATE SET
+           response = COALESCE(excluded.response, responses.response),
+           flagged = CASE WHEN $5 THEN excluded.flagged ELSE responses.flagged END,
+           answered_at = excluded.answered_at,
+           changes = responses.changes + CASE
+             WHEN excluded.response IS NOT NULL AND responses.response IS NOT NULL
+               AND excluded.response <> responses.response THEN 1 ELSE 0 END"
+    };
+}
+
 #[async_trait]
 impl AttemptStore for This {
     async fn create_attempt(&self, a: &NewAttempt) -> Result<(), StoreError> {
@@ -89,27 +107,27 @@ impl AttemptStore for This {
         at: OffsetDateTime,
     ) -> Result<Option<SavedAnswer>, StoreError> {
         // $5 tells whether a flag was sent; a response of NULL keeps the saved one.
-        Ok(sqlx::query_as(
-            "INSERT INTO responses (attempt_id, n, response, flagged, answered_at, changes)
-             SELECT $1, $2, $3, $4, $6, 0
-             WHERE EXISTS (SELECT 1 FROM attempts WHERE id = $1 AND submitted_at IS NULL)
-             ON CONFLICT (attempt_id, n) DO UPDATE SET
-               response = COALESCE(excluded.response, responses.response),
-               flagged = CASE WHEN $5 THEN excluded.flagged ELSE responses.flagged END,
-               answered_at = excluded.answered_at,
-               changes = responses.changes + CASE
-                 WHEN excluded.response IS NOT NULL AND responses.response IS NOT NULL
-                   AND excluded.response <> responses.response THEN 1 ELSE 0 END
-             RETURNING response IS NOT NULL AS answered, flagged",
-        )
-        .bind(attempt_id)
-        .bind(n)
-        .bind(response)
-        .bind(flagged.unwrap_or(false))
-        .bind(flagged.is_some())
-        .bind(at)
-        .fetch_optional(&mut *self.conn().await?)
-        .await?)
+        let sql = if super::RETURNING_IS_CHEAP {
+            concat!(
+                upsert_one!(),
+                " RETURNING response IS NOT NULL AS answered, flagged"
+            )
+        } else {
+            concat!(
+                upsert_one!(),
+                "; SELECT response IS NOT NULL AS answered, flagged FROM responses
+                 WHERE attempt_id = $1 AND n = $2 AND changes() > 0"
+            )
+        };
+        Ok(sqlx::query_as(sql)
+            .bind(attempt_id)
+            .bind(n)
+            .bind(response)
+            .bind(flagged.unwrap_or(false))
+            .bind(flagged.is_some())
+            .bind(at)
+            .fetch_optional(&mut *self.conn().await?)
+            .await?)
     }
 
     async fn save_answers(
@@ -146,7 +164,23 @@ impl AttemptStore for This {
             Some(_) => "flagged = excluded.flagged",
             None => "flagged = responses.flagged",
         });
-        q.push(" RETURNING attempt_id, n, response IS NOT NULL AS answered, flagged");
+        if super::RETURNING_IS_CHEAP {
+            q.push(" RETURNING attempt_id, n, response IS NOT NULL AS answered, flagged");
+        } else {
+            // The rows just written: the keys of this group whose attempt is still open (the
+            // others were refused by the guard above; the connection runs nothing between).
+            q.push(
+                "; SELECT r.attempt_id, r.n, r.response IS NOT NULL AS answered, r.flagged
+                 FROM responses r
+                 WHERE EXISTS (SELECT 1 FROM attempts a
+                               WHERE a.id = r.attempt_id AND a.submitted_at IS NULL)
+                   AND (r.attempt_id, r.n) IN (",
+            );
+            q.push_values(writes, |mut row, w| {
+                row.push_bind(w.attempt_id.clone()).push_bind(w.n);
+            });
+            q.push(")");
+        }
         let rows: Vec<(String, i32, bool, bool)> = q
             .build_query_as()
             .fetch_all(&mut *self.conn().await?)
