@@ -169,17 +169,15 @@ impl AttemptStore for This {
         } else {
             // The rows just written: the keys of this group whose attempt is still open (the
             // others were refused by the guard above; the connection runs nothing between).
-            q.push(
-                "; SELECT r.attempt_id, r.n, r.response IS NOT NULL AS answered, r.flagged
-                 FROM responses r
-                 WHERE EXISTS (SELECT 1 FROM attempts a
-                               WHERE a.id = r.attempt_id AND a.submitted_at IS NULL)
-                   AND (r.attempt_id, r.n) IN (",
-            );
+            q.push("; WITH k (attempt_id, n) AS (");
             q.push_values(writes, |mut row, w| {
                 row.push_bind(w.attempt_id.clone()).push_bind(w.n);
             });
-            q.push(")");
+            q.push(
+                ") SELECT r.attempt_id, r.n, r.response IS NOT NULL AS answered, r.flagged
+                 FROM k JOIN responses r ON r.attempt_id = k.attempt_id AND r.n = k.n
+                 JOIN attempts a ON a.id = r.attempt_id AND a.submitted_at IS NULL",
+            );
         }
         let rows: Vec<(String, i32, bool, bool)> = q
             .build_query_as()
