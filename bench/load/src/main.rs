@@ -325,9 +325,11 @@ async fn rush(
     let started = Instant::now();
     let peak = report::watch_memory(pid);
     let mut tasks = Vec::with_capacity(guests);
+    // The guests' own connections, closed when they have all finished.
+    let guests_client = client.fresh();
     for g in 0..guests {
         let arrival = Duration::from_secs_f64(window * g as f64 / guests as f64);
-        let (c, recorder) = (client.clone(), recorder.clone());
+        let (c, recorder) = (guests_client.clone(), recorder.clone());
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep_until(tokio::time::Instant::from_std(started + arrival)).await;
             c.sit(&recorder, pace.of(g), g as u64).await
@@ -342,6 +344,9 @@ async fn rush(
     let elapsed = started.elapsed();
     let after = proc::read(pid).unwrap_or_default();
     tokio::time::sleep(Duration::from_secs(5)).await;
+    let connected = proc::read(pid).unwrap_or_default();
+    drop(guests_client);
+    tokio::time::sleep(Duration::from_secs(5)).await;
     let settled = proc::read(pid).unwrap_or_default();
     report::rush_summary(report::RushFigures {
         guests,
@@ -351,6 +356,7 @@ async fn rush(
         static_cpu_per_request: static_cpu / static_requests.max(1) as u32,
         idle_rss_kb: before.rss_kb,
         peak_rss_kb: peak.stop().max(after.peak_rss_kb),
+        connected_rss_kb: connected.rss_kb,
         settled_rss_kb: settled.rss_kb,
         recorder: &recorder,
     });

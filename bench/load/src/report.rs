@@ -196,6 +196,9 @@ pub struct RushFigures<'a> {
     pub static_cpu_per_request: Duration,
     pub idle_rss_kb: u64,
     pub peak_rss_kb: u64,
+    /// Five seconds after the last sitting, the guests' idle keep-alive connections still open.
+    pub connected_rss_kb: u64,
+    /// Five seconds after the guests closed their connections.
     pub settled_rss_kb: u64,
     pub recorder: &'a Recorder,
 }
@@ -215,9 +218,11 @@ pub fn rush_summary(f: RushFigures<'_>) {
         f.static_cpu_per_request.as_secs_f64() * 1e6
     );
     println!(
-        "server resident memory: {} MB idle, {} MB peak, {} MB five seconds after",
+        "server resident memory: {} MB idle, {} MB peak, {} MB five seconds after \
+         (guests' connections still open), {} MB five seconds after they closed them",
         f.idle_rss_kb / 1024,
         f.peak_rss_kb / 1024,
+        f.connected_rss_kb / 1024,
         f.settled_rss_kb / 1024
     );
     f.recorder.print();

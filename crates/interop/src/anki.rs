@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use getmycert_core::{Exam, Part, PartKind, Question};
+use getmycert_core::{Choice, Exam, Part, PartKind, Question};
 
 use crate::Export;
 use crate::text::markdown_to_html;
@@ -77,7 +77,7 @@ fn front(q: &Question) -> String {
                         getmycert_core::question::select_phrase(part.select())
                     );
                 }
-                html.push_str(&lettered(part));
+                html.push_str(&lettered(part, |o| &o.text));
             }
             PartKind::Ordering => {
                 html.push_str("<p><em>Put the steps in order.</em></p><ul>");
@@ -92,7 +92,7 @@ fn front(q: &Question) -> String {
                     let _ = write!(html, "<li>{}</li>", inline(&prompt.text));
                 }
                 html.push_str("</ol>");
-                html.push_str(&lettered(part));
+                html.push_str(&lettered(part, |o| &o.text));
             }
         }
     }
@@ -108,16 +108,8 @@ fn back(q: &Question) -> String {
         }
         html.push_str("<p><strong>Answer:</strong> ");
         html.push_str(&answer(part));
-        html.push_str("</p><ul>");
-        for option in &part.options {
-            let _ = write!(
-                html,
-                "<li><strong>{}.</strong> {}</li>",
-                option.id,
-                inline(&option.rationale)
-            );
-        }
-        html.push_str("</ul>");
+        html.push_str("</p>");
+        html.push_str(&lettered(part, |o| &o.rationale));
         html.push_str(&markdown_to_html(&part.explanation));
     }
     if !q.references.is_empty() {
@@ -154,14 +146,15 @@ fn answer(part: &Part) -> String {
     }
 }
 
-fn lettered(part: &Part) -> String {
+/// A list of the part's options by letter, each showing `text` of the option.
+fn lettered(part: &Part, text: impl Fn(&Choice) -> &str) -> String {
     let mut html = String::from("<ul>");
     for option in &part.options {
         let _ = write!(
             html,
             "<li><strong>{}.</strong> {}</li>",
             option.id,
-            inline(&option.text)
+            inline(text(option))
         );
     }
     html.push_str("</ul>");
@@ -169,7 +162,7 @@ fn lettered(part: &Part) -> String {
 }
 
 /// An ordering part's steps sorted by text, so the front does not give the order away.
-fn neutral_order(part: &Part) -> Vec<&getmycert_core::Choice> {
+fn neutral_order(part: &Part) -> Vec<&Choice> {
     let mut steps: Vec<_> = part.options.iter().collect();
     steps.sort_by(|a, b| a.text.cmp(&b.text));
     if steps.iter().zip(&part.options).all(|(a, b)| a.id == b.id) {
