@@ -46,14 +46,7 @@ fn run_import(req: &ImportRequest) -> Result<(), Vec<String>> {
     let task = match req.task {
         None => None,
         Some(label) => Some(
-            label
-                .split_once('.')
-                .and_then(|(d, t)| Some((d.parse::<u8>().ok()?, t.parse::<u8>().ok()?)))
-                .filter(|&(d, t)| {
-                    exam.domains
-                        .iter()
-                        .any(|dom| dom.number == d && t >= 1 && usize::from(t) <= dom.tasks.len())
-                })
+            draft::exam_task(label, exam)
                 .ok_or_else(|| vec![format!("--task {label}: {code} has no such task")])?,
         ),
     };

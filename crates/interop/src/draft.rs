@@ -123,19 +123,21 @@ pub fn assemble(
     }
 }
 
+/// The exam's task written `D.T` (`2.1`), if the exam has it.
+pub fn exam_task(label: &str, exam: &Exam) -> Option<(u8, u8)> {
+    let (d, t) = label.split_once('.')?;
+    let (d, t) = (d.parse::<u8>().ok()?, t.parse::<u8>().ok()?);
+    exam.domains
+        .iter()
+        .any(|dom| dom.number == d && t >= 1 && usize::from(t) <= dom.tasks.len())
+        .then_some((d, t))
+}
+
 /// The exam's task named by the last `D.T` token of `text` (`AIF-C01/1.2 …`, `task-1.2`).
 fn task_in(text: &str, exam: &Exam) -> Option<(u8, u8)> {
-    let has = |(d, t): (u8, u8)| {
-        exam.domains
-            .iter()
-            .any(|dom| dom.number == d && t >= 1 && usize::from(t) <= dom.tasks.len())
-    };
     text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .filter_map(|token| {
-            let (d, t) = token.trim_matches('.').split_once('.')?;
-            Some((d.parse::<u8>().ok()?, t.parse::<u8>().ok()?))
-        })
-        .rfind(|&task| has(task))
+        .filter_map(|token| exam_task(token.trim_matches('.'), exam))
+        .next_back()
 }
 
 /// An id from the question's name (or its first words), unique among `used`.
@@ -240,6 +242,10 @@ mod tests {
         assert!(!items[0].task_defaulted);
         assert_eq!(items[2].question.mappings[0].task_label(), "1.1");
         assert!(items[2].task_defaulted);
+        assert_eq!(exam_task("2.1", &exam), Some((2, 1)));
+        for missing in ["3.1", "2.2", "2", "a.b", ""] {
+            assert_eq!(exam_task(missing, &exam), None, "{missing}");
+        }
         assert!(items.iter().all(|i| i.question.status == ItemStatus::Draft));
         assert!(items[0].text.contains("status = \"draft\""));
     }

@@ -257,11 +257,16 @@ pub fn letter(index: usize) -> char {
     (b'A' + (index as u8).min(25)) as char
 }
 
+/// Whether an export of `exam` holds `question`: a live item mapped to the exam.
+pub fn is_exportable(question: &Question, exam: &ExamCode) -> bool {
+    question.status == ItemStatus::Live && question.mapping_for(exam).is_some()
+}
+
 /// What an export of `exam` holds: its live items, in bank order.
 pub fn exportable(questions: &[Question], exam: &ExamCode) -> Vec<Question> {
     questions
         .iter()
-        .filter(|q| q.status == ItemStatus::Live && q.mapping_for(exam).is_some())
+        .filter(|q| is_exportable(q, exam))
         .cloned()
         .collect()
 }

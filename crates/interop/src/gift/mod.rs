@@ -44,8 +44,10 @@
 //! keep as text, and a `$CATEGORY:` line with a question right under it, which Moodle would
 //! swallow into the category name.
 
+mod answers;
 mod export;
 mod parse;
+mod text;
 
 /// The start of a comment line that carries a matching option's rationale, `// rationale A: …`
 /// (the text escaped as GIFT text, so on one line and with no `[tag:` for Moodle to find).

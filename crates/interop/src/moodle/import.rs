@@ -4,16 +4,10 @@
 //! skipped, and a text's `format` defaults to the question text's format.
 
 use getmycert_core::{Choice, Part, PartKind, Prompt};
-use pulldown_cmark::{Event as MdEvent, Options, Parser};
-use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
 
-use crate::{Draft, ImportError, Location, Parsed, Unsupported, letter, text};
-
-/// Moodle XML is about six levels deep; a limit keeps hostile nesting from exhausting the stack
-/// when the tree is dropped.
-const MAX_DEPTH: usize = 64;
+use super::text::{TextFormat, answer_markdown, field, to_markdown};
+use super::tree::{Element, read_tree};
+use crate::{Draft, ImportError, Location, Parsed, Unsupported, letter};
 
 /// Our option letters run from A to Z.
 const MAX_OPTIONS: usize = 26;
@@ -76,189 +70,6 @@ enum Read {
     Unsupported(String),
 }
 
-/// An element of the file with the text directly inside it (CDATA and entities resolved).
-#[derive(Debug, Default)]
-struct Element {
-    name: String,
-    attributes: Vec<(String, String)>,
-    children: Vec<Element>,
-    text: String,
-    line: usize,
-}
-
-impl Element {
-    fn attribute(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    }
-
-    fn child(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name == name)
-    }
-
-    fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> {
-        self.children.iter().filter(move |c| c.name == name)
-    }
-
-    /// The trimmed `<text>` inside this element (empty when there is none).
-    fn text_child(&self) -> &str {
-        self.child("text").map_or("", |t| t.text.trim())
-    }
-
-    /// The trimmed `<text>` of the child `name`, as in `<name><text>…</text></name>`.
-    fn text_of(&self, name: &str) -> Option<&str> {
-        self.child(name).map(Element::text_child)
-    }
-
-    fn error(&self, message: impl Into<String>) -> ImportError {
-        ImportError::new(Location::line(self.line), message)
-    }
-}
-
-/// Byte offsets → 1-based lines.
-struct Lines(Vec<usize>);
-
-impl Lines {
-    fn new(text: &str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Self(starts)
-    }
-
-    fn line(&self, offset: u64) -> usize {
-        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
-        self.0.partition_point(|start| *start <= offset).max(1)
-    }
-}
-
-fn read_tree(text: &str) -> Result<Element, ImportError> {
-    let lines = Lines::new(text);
-    let mut reader = Reader::from_str(text);
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
-    loop {
-        let offset = reader.buffer_position();
-        let at = |offset: u64| Location::line(lines.line(offset));
-        let event = reader.read_event().map_err(|e| {
-            ImportError::new(
-                at(reader.error_position()),
-                format!("the file is not well-formed XML: {e}"),
-            )
-        })?;
-        let closed = match event {
-            Event::Start(start) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(ImportError::new(
-                        at(offset),
-                        format!("elements are nested more than {MAX_DEPTH} levels deep"),
-                    ));
-                }
-                stack.push(open(&start, lines.line(offset))?);
-                None
-            }
-            Event::Empty(start) => Some(open(&start, lines.line(offset))?),
-            Event::End(_) => stack.pop(),
-            Event::Text(t) => {
-                push_text(&mut stack, &t.xml10_content(), at(offset))?;
-                None
-            }
-            Event::CData(c) => {
-                push_text(&mut stack, &c.xml10_content(), at(offset))?;
-                None
-            }
-            Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    Ok(None) => match resolve_predefined_entity(&r) {
-                        Some(s) => s.to_owned(),
-                        None => {
-                            return Err(ImportError::new(
-                                at(offset),
-                                format!(
-                                    "unknown entity `&{};` (XML knows only &lt; &gt; &amp; \
-                                     &quot; &apos;; put HTML in CDATA)",
-                                    &*r
-                                ),
-                            ));
-                        }
-                    },
-                    Err(e) => return Err(ImportError::new(at(offset), e.to_string())),
-                };
-                push_text(&mut stack, &resolved, at(offset))?;
-                None
-            }
-            Event::Eof => break,
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => None,
-        };
-        if let Some(element) = closed {
-            if let Some(parent) = stack.last_mut() {
-                parent.children.push(element);
-            } else if root.is_none() {
-                root = Some(element);
-            } else {
-                return Err(element.error(format!(
-                    "a second root element <{}>: the file must hold one <quiz>",
-                    element.name
-                )));
-            }
-        }
-    }
-    if let Some(open) = stack.last() {
-        return Err(open.error(format!("<{}> is never closed", open.name)));
-    }
-    root.ok_or_else(|| {
-        ImportError::new(
-            Location::line(1),
-            "the file holds no XML element; a Moodle XML file is a <quiz> of <question> elements",
-        )
-    })
-}
-
-fn open(start: &BytesStart<'_>, line: usize) -> Result<Element, ImportError> {
-    let name = start.name().into_inner().to_owned();
-    let mut attributes = Vec::new();
-    for attribute in start.attributes() {
-        let attribute = attribute.map_err(|e| {
-            ImportError::new(
-                Location::line(line),
-                format!("bad attribute in <{name}>: {e}"),
-            )
-        })?;
-        let value = attribute
-            .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|e| {
-                ImportError::new(
-                    Location::line(line),
-                    format!("bad attribute value in <{name}>: {e}"),
-                )
-            })?;
-        attributes.push((attribute.key.into_inner().to_owned(), value.into_owned()));
-    }
-    Ok(Element {
-        name,
-        attributes,
-        line,
-        ..Element::default()
-    })
-}
-
-fn push_text(stack: &mut [Element], text: &str, at: Location) -> Result<(), ImportError> {
-    match stack.last_mut() {
-        Some(element) => element.text.push_str(text),
-        None if text.trim().is_empty() => {}
-        None => {
-            return Err(ImportError::new(
-                at,
-                "text outside the <quiz> element".to_owned(),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// The question's name in the file, for reports.
 fn title(question: &Element) -> Option<String> {
     [
@@ -294,77 +105,6 @@ fn category_path(record: &Element) -> Option<String> {
     }
     let path = path.trim();
     (!path.is_empty()).then(|| path.to_owned())
-}
-
-/// How a Moodle text field is written (`format` attribute).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TextFormat {
-    Html,
-    MoodleAuto,
-    Plain,
-    Markdown,
-}
-
-impl TextFormat {
-    /// Moodle's `trans_format`: unknown names are taken as HTML.
-    fn parse(name: &str) -> Self {
-        match name.trim() {
-            "moodle_auto_format" => TextFormat::MoodleAuto,
-            "plain_text" | "wiki_like" => TextFormat::Plain,
-            "markdown" => TextFormat::Markdown,
-            _ => TextFormat::Html,
-        }
-    }
-
-    fn of(element: &Element, default: TextFormat) -> Self {
-        element
-            .attribute("format")
-            .map_or(default, TextFormat::parse)
-    }
-}
-
-/// The `<text>` of a field element as Markdown, read in the field's format.
-fn field(element: &Element, default: TextFormat) -> String {
-    to_markdown(element.text_child(), TextFormat::of(element, default))
-}
-
-fn to_markdown(raw: &str, format: TextFormat) -> String {
-    let raw = raw.trim();
-    match format {
-        TextFormat::Html => text::html_to_markdown(raw),
-        TextFormat::MoodleAuto if looks_like_html(raw) => text::html_to_markdown(raw),
-        TextFormat::MoodleAuto | TextFormat::Plain => text::plain_to_markdown(raw),
-        TextFormat::Markdown if has_raw_html(raw) => {
-            text::html_to_markdown(&text::markdown_to_html(raw))
-        }
-        TextFormat::Markdown => raw.to_owned(),
-    }
-}
-
-/// A matching answer: plain text in Moodle, but Markdown in our own exports, so it is kept as
-/// written and only a `<` that Markdown would read as raw HTML is escaped (no markup gets in,
-/// and our `**bold**` answers come back as they went out).
-fn answer_markdown(raw: &str) -> String {
-    if has_raw_html(raw) {
-        raw.replace('<', "\\<")
-    } else {
-        raw.to_owned()
-    }
-}
-
-fn has_raw_html(markdown: &str) -> bool {
-    Parser::new_ext(
-        markdown,
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
-    )
-    .any(|e| matches!(e, MdEvent::Html(_) | MdEvent::InlineHtml(_)))
-}
-
-/// Moodle auto-format is plain text that may hold HTML; markup means HTML.
-fn looks_like_html(raw: &str) -> bool {
-    raw.as_bytes()
-        .windows(2)
-        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
 }
 
 /// The parts every question type shares.
@@ -729,16 +469,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lines_count_from_one() {
-        let lines = Lines::new("a\nb\n\nc");
-        assert_eq!(lines.line(0), 1);
-        assert_eq!(lines.line(2), 2);
-        assert_eq!(lines.line(4), 3);
-        assert_eq!(lines.line(5), 4);
-        assert_eq!(lines.line(500), 4);
-    }
-
-    #[test]
     fn category_paths_lose_the_context_and_top() {
         let record = |path: &str| Element {
             name: "question".into(),
@@ -766,21 +496,5 @@ mod tests {
             category_path(&record("tom/dick")).as_deref(),
             Some("tom/dick")
         );
-    }
-
-    #[test]
-    fn texts_are_read_in_their_format() {
-        assert_eq!(
-            to_markdown("<p>Pick <b>one</b></p>", TextFormat::Html),
-            "Pick **one**"
-        );
-        assert_eq!(to_markdown(" **kept** ", TextFormat::Markdown), "**kept**");
-        // Plain text stays text: what Markdown would read as markup is escaped.
-        assert_eq!(to_markdown("a < b", TextFormat::Plain), "a \\< b");
-        assert_eq!(to_markdown("2 * 3 * 4", TextFormat::Plain), "2 \\* 3 \\* 4");
-        assert_eq!(to_markdown("<b>x</b>", TextFormat::Plain), "\\<b>x\\</b>");
-        assert_eq!(to_markdown("line one", TextFormat::MoodleAuto), "line one");
-        let md = to_markdown("hi <script>alert(1)</script>", TextFormat::Markdown);
-        assert!(!md.contains("script"), "{md}");
     }
 }

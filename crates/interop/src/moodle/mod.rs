@@ -41,6 +41,8 @@
 
 mod export;
 mod import;
+mod text;
+mod tree;
 
 pub use export::export;
 pub use import::parse;

@@ -4,35 +4,34 @@
 use std::collections::HashSet;
 use std::io::{self, Cursor, Write};
 
-use getmycert_core::{Difficulty, Exam, Part, PartKind, Question};
-use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::reader::Reader;
+use getmycert_core::{Exam, Part, PartKind, Question};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use crate::{Export, LeftOut, task_of, text};
+use super::manifest::{manifest, test};
+use super::xml_out::Out;
+use crate::{Export, LeftOut, task_of};
 
 pub(crate) const NS_ITEM: &str = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0";
-const ITEM_SCHEMA: &str = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0 https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqti_asiv3p0p1_v1p0.xsd";
+pub(super) const ITEM_SCHEMA: &str = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0 https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqti_asiv3p0p1_v1p0.xsd";
 pub(crate) const NS_CP: &str = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1";
-const CP_SCHEMA: &str = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1 https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqtiv3p0_imscpv1p2_v1p0.xsd";
-const NS_LOM: &str = "http://ltsc.ieee.org/xsd/LOM";
-const NS_XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+pub(super) const CP_SCHEMA: &str = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1 https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqtiv3p0_imscpv1p2_v1p0.xsd";
+pub(super) const NS_LOM: &str = "http://ltsc.ieee.org/xsd/LOM";
+pub(super) const NS_XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 const MATCH_CORRECT: &str =
     "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_correct.xml";
 pub(crate) const ITEM_TYPE: &str = "imsqti_item_xmlv3p0";
 pub(crate) const TEST_TYPE: &str = "imsqti_test_xmlv3p0";
 
 /// One item of the package.
-struct Entry<'q> {
-    question: &'q Question,
+pub(super) struct Entry<'q> {
+    pub(super) question: &'q Question,
     /// The item's `identifier` (an XML name: the id, prefixed when it starts with a digit).
-    identifier: String,
+    pub(super) identifier: String,
     /// `items/<id>.xml`.
-    file: String,
-    task: Option<String>,
-    domain: Option<u8>,
+    pub(super) file: String,
+    pub(super) task: Option<String>,
+    pub(super) domain: Option<u8>,
 }
 
 pub(crate) fn export(exam: &Exam, questions: &[Question]) -> Export {
@@ -96,147 +95,8 @@ fn package(exam: &Exam, questions: &[Question]) -> zip::result::ZipResult<Export
     Ok(Export { bytes, left_out })
 }
 
-fn test_path(exam: &Exam) -> String {
+pub(super) fn test_path(exam: &Exam) -> String {
     format!("tests/{}.xml", exam.code)
-}
-
-/// quick-xml's writer with the document's indentation written as text between structural
-/// elements only: embedded XHTML is written as it comes, since whitespace inside it is content.
-struct Out {
-    writer: Writer<Vec<u8>>,
-    depth: usize,
-    error: Option<io::Error>,
-}
-
-impl Out {
-    fn new() -> Self {
-        let mut out = Self {
-            writer: Writer::new(Vec::new()),
-            depth: 0,
-            error: None,
-        };
-        out.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
-        out
-    }
-
-    fn event(&mut self, event: Event<'_>) {
-        if self.error.is_none()
-            && let Err(e) = self.writer.write_event(event)
-        {
-            self.error = Some(e);
-        }
-    }
-
-    fn indent(&mut self) {
-        let indent = format!("\n{}", "  ".repeat(self.depth));
-        self.event(Event::Text(BytesText::new(&indent)));
-    }
-
-    fn tag<'a>(name: &'a str, attrs: &[(&'a str, &'a str)]) -> BytesStart<'a> {
-        let mut tag = BytesStart::new(name);
-        for attr in attrs {
-            tag.push_attribute(*attr);
-        }
-        tag
-    }
-
-    /// A start tag on its own line; the element's children are indented below it.
-    fn open(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        self.indent();
-        self.event(Event::Start(Self::tag(name, attrs)));
-        self.depth += 1;
-    }
-
-    fn close(&mut self, name: &str) {
-        self.depth = self.depth.saturating_sub(1);
-        self.indent();
-        self.event(Event::End(BytesEnd::new(name)));
-    }
-
-    /// A start tag whose content follows on the same line (mixed content), closed by
-    /// [`Self::end`].
-    fn start(&mut self, name: &str, attrs: &[(&str, &str)], new_line: bool) {
-        if new_line {
-            self.indent();
-        }
-        self.event(Event::Start(Self::tag(name, attrs)));
-    }
-
-    fn end(&mut self, name: &str) {
-        self.event(Event::End(BytesEnd::new(name)));
-    }
-
-    fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        self.indent();
-        self.event(Event::Empty(Self::tag(name, attrs)));
-    }
-
-    fn leaf(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
-        self.start(name, attrs, true);
-        self.event(Event::Text(BytesText::new(text)));
-        self.end(name);
-    }
-
-    /// Markdown as XHTML blocks.
-    fn markdown(&mut self, markdown: &str) {
-        self.fragment(&text::markdown_to_xhtml(markdown));
-    }
-
-    /// Markdown as XHTML, without the paragraph when it is one paragraph (an option's text).
-    fn markdown_inline(&mut self, markdown: &str) {
-        let xhtml = text::markdown_to_xhtml(markdown);
-        let single = xhtml
-            .strip_prefix("<p>")
-            .and_then(|s| s.strip_suffix("</p>"))
-            .filter(|inner| !inner.contains("<p>"));
-        self.fragment(single.unwrap_or(&xhtml));
-    }
-
-    /// An XHTML fragment re-emitted event by event, so that the document stays well-formed
-    /// whatever the fragment holds; a fragment that does not parse goes in as plain text.
-    fn fragment(&mut self, xhtml: &str) {
-        let mut reader = Reader::from_str(xhtml);
-        let mut events = Vec::new();
-        let mut depth = 0usize;
-        let well_formed = loop {
-            match reader.read_event() {
-                Ok(Event::Eof) => break depth == 0,
-                Ok(Event::Start(tag)) => {
-                    depth += 1;
-                    events.push(Event::Start(tag));
-                }
-                Ok(Event::End(tag)) => {
-                    let Some(d) = depth.checked_sub(1) else {
-                        break false;
-                    };
-                    depth = d;
-                    events.push(Event::End(tag));
-                }
-                Ok(
-                    e @ (Event::Empty(_) | Event::Text(_) | Event::GeneralRef(_) | Event::CData(_)),
-                ) => {
-                    events.push(e);
-                }
-                Ok(Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_)) => {}
-                Err(_) => break false,
-            }
-        };
-        if well_formed {
-            for event in events {
-                self.event(event);
-            }
-        } else {
-            self.event(Event::Text(BytesText::new(&text::plain_text(xhtml))));
-        }
-    }
-
-    fn finish(mut self) -> io::Result<Vec<u8>> {
-        self.event(Event::Text(BytesText::new("\n")));
-        match self.error {
-            Some(e) => Err(e),
-            None => Ok(self.writer.into_inner()),
-        }
-    }
 }
 
 /// The response identifier of part `k` (0-based) of an item of `count` parts.
@@ -260,7 +120,7 @@ fn rationale_id(response: &str, option: char) -> String {
     format!("{response}_{option}")
 }
 
-fn has_text(s: &str) -> bool {
+pub(super) fn has_text(s: &str) -> bool {
     !s.trim().is_empty()
 }
 
@@ -577,213 +437,6 @@ fn response_processing(x: &mut Out, count: usize, feedback: &[String]) {
         x.close("qti-set-outcome-value");
     }
     x.close(rp);
-}
-
-fn manifest(exam: &Exam, entries: &[Entry<'_>]) -> io::Result<Vec<u8>> {
-    let mut x = Out::new();
-    let code = exam.code.as_str();
-    let manifest_id = format!("MANIFEST-{code}");
-    x.open(
-        "manifest",
-        &[
-            ("xmlns", NS_CP),
-            ("xmlns:lom", NS_LOM),
-            ("xmlns:xsi", NS_XSI),
-            ("xsi:schemaLocation", CP_SCHEMA),
-            ("identifier", manifest_id.as_str()),
-        ],
-    );
-    x.open("metadata", &[]);
-    x.leaf("schema", &[], "QTI Package");
-    x.leaf("schemaversion", &[], "3.0.1");
-    x.close("metadata");
-    x.empty("organizations", &[]);
-    x.open("resources", &[]);
-    for entry in entries {
-        let q = entry.question;
-        x.open(
-            "resource",
-            &[
-                ("identifier", entry.identifier.as_str()),
-                ("type", ITEM_TYPE),
-                ("href", entry.file.as_str()),
-            ],
-        );
-        x.open("metadata", &[]);
-        x.open("lom:lom", &[]);
-        x.open("lom:general", &[]);
-        x.open("lom:identifier", &[]);
-        x.leaf("lom:catalog", &[], "GetMyCert");
-        x.leaf("lom:entry", &[], q.id.as_str());
-        x.close("lom:identifier");
-        x.open("lom:title", &[]);
-        x.leaf("lom:string", &[], q.id.as_str());
-        x.close("lom:title");
-        for tag in &q.tags {
-            x.open("lom:keyword", &[]);
-            x.leaf("lom:string", &[], tag);
-            x.close("lom:keyword");
-        }
-        x.close("lom:general");
-        x.open("lom:educational", &[]);
-        vocabulary(&mut x, "lom:difficulty", difficulty(q.difficulty));
-        x.close("lom:educational");
-        for reference in &q.references {
-            x.open("lom:relation", &[]);
-            vocabulary(&mut x, "lom:kind", "references");
-            x.open("lom:resource", &[]);
-            x.open("lom:identifier", &[]);
-            x.leaf("lom:catalog", &[], "URI");
-            x.leaf("lom:entry", &[], reference);
-            x.close("lom:identifier");
-            x.close("lom:resource");
-            x.close("lom:relation");
-        }
-        if let Some(mapping) = q.mapping_for(&exam.code) {
-            let domain = exam.domains.iter().find(|d| d.number == mapping.domain);
-            let statement = domain
-                .and_then(|d| d.tasks.get(usize::from(mapping.task).saturating_sub(1)))
-                .map_or("", String::as_str);
-            x.open("lom:classification", &[]);
-            vocabulary(&mut x, "lom:purpose", "educational objective");
-            x.open("lom:taxonPath", &[]);
-            x.open("lom:source", &[]);
-            x.leaf("lom:string", &[], code);
-            x.close("lom:source");
-            taxon(
-                &mut x,
-                &mapping.domain.to_string(),
-                domain.map_or("", |d| d.name.as_str()),
-            );
-            taxon(&mut x, &mapping.task_label(), statement);
-            x.close("lom:taxonPath");
-            x.close("lom:classification");
-        }
-        x.close("lom:lom");
-        x.close("metadata");
-        x.empty("file", &[("href", entry.file.as_str())]);
-        x.close("resource");
-    }
-    let test_id = format!("TEST-{code}");
-    let test_path = test_path(exam);
-    x.open(
-        "resource",
-        &[
-            ("identifier", test_id.as_str()),
-            ("type", TEST_TYPE),
-            ("href", test_path.as_str()),
-        ],
-    );
-    x.empty("file", &[("href", test_path.as_str())]);
-    for entry in entries {
-        x.empty(
-            "dependency",
-            &[("identifierref", entry.identifier.as_str())],
-        );
-    }
-    x.close("resource");
-    x.close("resources");
-    x.close("manifest");
-    x.finish()
-}
-
-/// A LOM vocabulary element: `<name><source>LOMv1.0</source><value>…</value></name>`.
-fn vocabulary(x: &mut Out, name: &str, value: &str) {
-    x.open(name, &[]);
-    x.leaf("lom:source", &[], "LOMv1.0");
-    x.leaf("lom:value", &[], value);
-    x.close(name);
-}
-
-/// Our difficulty in LOM's vocabulary (`very easy` … `very difficult`).
-fn difficulty(difficulty: Difficulty) -> &'static str {
-    match difficulty {
-        Difficulty::Easy => "easy",
-        Difficulty::Medium => "medium",
-        Difficulty::Hard => "difficult",
-    }
-}
-
-fn taxon(x: &mut Out, id: &str, entry: &str) {
-    x.open("lom:taxon", &[]);
-    x.leaf("lom:id", &[], id);
-    if has_text(entry) {
-        x.open("lom:entry", &[]);
-        x.leaf("lom:string", &[], entry);
-        x.close("lom:entry");
-    }
-    x.close("lom:taxon");
-}
-
-/// The assessment test: one section per domain (those with items), item refs relative to the
-/// test file.
-fn test(exam: &Exam, entries: &[Entry<'_>]) -> io::Result<Vec<u8>> {
-    let mut x = Out::new();
-    let code = exam.code.as_str();
-    x.open(
-        "qti-assessment-test",
-        &[
-            ("xmlns", NS_ITEM),
-            ("xmlns:xsi", NS_XSI),
-            ("xsi:schemaLocation", ITEM_SCHEMA),
-            ("identifier", code),
-            ("title", exam.name.as_str()),
-            ("tool-name", "GetMyCert"),
-        ],
-    );
-    x.open(
-        "qti-test-part",
-        &[
-            ("identifier", "part-1"),
-            ("navigation-mode", "nonlinear"),
-            ("submission-mode", "individual"),
-        ],
-    );
-    let mut sections: Vec<(String, String, Vec<&Entry<'_>>)> = exam
-        .domains
-        .iter()
-        .map(|d| {
-            let items = entries
-                .iter()
-                .filter(|e| e.domain == Some(d.number))
-                .collect();
-            (format!("domain-{}", d.number), d.name.clone(), items)
-        })
-        .collect();
-    let known: Vec<u8> = exam.domains.iter().map(|d| d.number).collect();
-    let other: Vec<&Entry<'_>> = entries
-        .iter()
-        .filter(|e| e.domain.is_none_or(|d| !known.contains(&d)))
-        .collect();
-    sections.push((
-        "other".to_owned(),
-        "Not mapped to a domain".to_owned(),
-        other,
-    ));
-    for (id, title, items) in sections.iter().filter(|(_, _, items)| !items.is_empty()) {
-        x.open(
-            "qti-assessment-section",
-            &[
-                ("identifier", id.as_str()),
-                ("title", title.as_str()),
-                ("visible", "true"),
-            ],
-        );
-        for entry in items {
-            let href = format!("../{}", entry.file);
-            x.empty(
-                "qti-assessment-item-ref",
-                &[
-                    ("identifier", entry.identifier.as_str()),
-                    ("href", href.as_str()),
-                ],
-            );
-        }
-        x.close("qti-assessment-section");
-    }
-    x.close("qti-test-part");
-    x.close("qti-assessment-test");
-    x.finish()
 }
 
 #[cfg(test)]

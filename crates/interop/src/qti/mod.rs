@@ -65,7 +65,10 @@
 mod dom;
 mod export;
 mod import;
+mod interactions;
+mod manifest;
 mod package;
+mod xml_out;
 
 use std::collections::HashMap;
 

@@ -13,7 +13,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use getmycert_engine::EngineError;
-use getmycert_interop::{Export, Format, anki, exportable};
+use getmycert_interop::{Export, Format, anki, exportable, is_exportable};
 
 use crate::auth::roles::Author;
 use crate::identity::Identity;
@@ -85,7 +85,11 @@ async fn page(State(state): State<AppState>, _author: Author) -> Page {
         .map(|exam| ExamRow {
             code: exam.code.to_string(),
             name: exam.short_name.clone(),
-            live: exportable(&content.questions, &exam.code).len(),
+            live: content
+                .questions
+                .iter()
+                .filter(|q| is_exportable(q, &exam.code))
+                .count(),
             lower: exam.code.as_str().to_ascii_lowercase(),
         })
         .filter(|row| row.live > 0)
