@@ -12,16 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-url=""
-if [ "${1:-}" = "--database-url" ]; then url="$2"; shift 2; fi
-work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-if [ -z "$url" ]; then
-  url="sqlite://$work/load.db"
-elif [[ "$url" == postgres* ]]; then
-  db="${url##*/}"; admin="${url%/*}/postgres"
-  psql "$admin" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
-fi
+source bench/load/server.sh
 
 cargo build --release -q -p getmycert -p getmycert-load
 port=18080

@@ -7,6 +7,8 @@
 //!   at a given pace; per-phase latency percentiles, errors, CPU seconds, sittings per CPU
 //!   second, peak and final resident memory.
 //! - `steady`: N learners doing practice sets back to back for a while.
+//! - `one-by-one`: one kind of request at a time, after a signal on stdin, for counting the
+//!   server's instructions per request under callgrind (`bench/load/callgrind.sh`).
 //!
 //! The server is started separately (see `bench/load/run.sh`, which pins it to one core).
 #![forbid(unsafe_code)]
@@ -71,6 +73,16 @@ enum Scenario {
         #[arg(long, default_value_t = 2000)]
         static_requests: usize,
     },
+    /// One kind of request, one at a time: the sittings it needs are started first, then the
+    /// harness prints `ready`, waits for a line on stdin, sends the requests and prints `done`.
+    /// Items are read and answered once each, sitting after sitting, as candidates do.
+    OneByOne {
+        /// `static`, `item` or `save`.
+        #[arg(long)]
+        kind: String,
+        #[arg(long, default_value_t = 1500)]
+        count: usize,
+    },
     /// Learners doing 20-question practice sets back to back.
     Steady {
         #[arg(long, default_value_t = 200)]
@@ -123,8 +135,69 @@ fn main() -> std::process::ExitCode {
                 seconds,
                 think,
             } => steady(&client, args.pid, learners, seconds, think).await,
+            Scenario::OneByOne { kind, count } => {
+                return one_by_one(&client, args.pid, &kind, count).await;
+            }
         }
-    });
+        std::process::ExitCode::SUCCESS
+    })
+}
+
+/// See [`Scenario::OneByOne`].
+async fn one_by_one(client: &Client, pid: u32, kind: &str, count: usize) -> std::process::ExitCode {
+    let mut sittings = Vec::new();
+    if kind != "static" {
+        while sittings.iter().map(|s: &Sitting| s.total).sum::<usize>() < count {
+            let mut s = match client.start().await {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("could not start a sitting: {e}");
+                    return std::process::ExitCode::FAILURE;
+                }
+            };
+            if kind == "save" {
+                for n in 1..=s.total {
+                    if let Err(e) = client.item(&mut s, n).await {
+                        eprintln!("could not read item {n}: {e}");
+                        return std::process::ExitCode::FAILURE;
+                    }
+                }
+            }
+            sittings.push(s);
+        }
+    }
+    println!("ready");
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    let before = proc::read(pid).unwrap_or_default();
+    let mut sent = 0;
+    'all: for s in &mut sittings {
+        for n in 1..=s.total {
+            if sent == count {
+                break 'all;
+            }
+            let outcome = match kind {
+                "item" => client.item(s, n).await,
+                _ => client.save(s, n).await,
+            };
+            if let Err(e) = outcome {
+                eprintln!("{kind} {n}: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+            sent += 1;
+        }
+    }
+    for _ in sent..count {
+        if let Err(e) = client.static_file().await {
+            eprintln!("static file: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    }
+    let used = proc::read(pid).unwrap_or_default().since(&before);
+    println!(
+        "done: {count} {kind} requests, {:.0} µs of server CPU each",
+        used.cpu.as_secs_f64() * 1e6 / count.max(1) as f64
+    );
     std::process::ExitCode::SUCCESS
 }
 
@@ -136,7 +209,7 @@ async fn phase<F, Fut>(
     n: usize,
     concurrency: usize,
     make: F,
-) -> Duration
+) -> proc::Usage
 where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<(), String>> + Send,
@@ -162,26 +235,29 @@ where
     for t in tasks {
         let _ = t.await;
     }
-    let after = proc::read(pid).unwrap_or_default();
-    after.cpu.saturating_sub(before.cpu)
+    proc::read(pid).unwrap_or_default().since(&before)
+}
+
+/// The static file `n` times, `concurrency` at once: the reference every ratio is taken to.
+async fn static_phase(
+    client: &Client,
+    recorder: &Recorder,
+    pid: u32,
+    n: usize,
+    concurrency: usize,
+) -> proc::Usage {
+    let c = client.clone();
+    phase(recorder, pid, Phase::Static, n, concurrency, move |_| {
+        let c = c.clone();
+        async move { c.static_file().await }
+    })
+    .await
 }
 
 async fn costs(client: &Client, pid: u32, sittings: usize, concurrency: usize) {
     let recorder = Recorder::default();
     let statics = 20_000;
-    let c = client.clone();
-    let static_cpu = phase(
-        &recorder,
-        pid,
-        Phase::Static,
-        statics,
-        concurrency,
-        move |_| {
-            let c = c.clone();
-            async move { c.static_file().await }
-        },
-    )
-    .await;
+    let static_cpu = static_phase(client, &recorder, pid, statics, concurrency).await;
     let c = client.clone();
     let health_cpu = phase(
         &recorder,
@@ -272,7 +348,26 @@ async fn costs(client: &Client, pid: u32, sittings: usize, concurrency: usize) {
         .await;
         rows.push((name, sittings, cpu));
     }
+    // The static file again: the machine's speed drifts over a run, so the ratios are taken to
+    // the static file measured around the other requests (both halves are printed).
+    let static_after = static_phase(client, &recorder, pid, statics, concurrency).await;
+    println!(
+        "static file before / after the others: {:.0} / {:.0} µs",
+        static_cpu.cpu.as_secs_f64() * 1e6 / statics as f64,
+        static_after.cpu.as_secs_f64() * 1e6 / statics as f64
+    );
+    rows[0] = (
+        Phase::Static,
+        2 * statics,
+        proc::Usage {
+            cpu: static_cpu.cpu + static_after.cpu,
+            sys: static_cpu.sys + static_after.sys,
+        },
+    );
     report::costs_table(&rows, total, &recorder, proc::read(pid).unwrap_or_default());
+    if let Ok(text) = client.metrics().await {
+        report::groups(&text);
+    }
 }
 
 /// How fast the guests of a rush answer.
@@ -308,19 +403,7 @@ async fn rush(
         pace.think * (1.0 + pace.spread)
     );
     let recorder = Recorder::default();
-    let c = client.clone();
-    let static_cpu = phase(
-        &recorder,
-        pid,
-        Phase::Static,
-        static_requests,
-        8,
-        move |_| {
-            let c = c.clone();
-            async move { c.static_file().await }
-        },
-    )
-    .await;
+    let static_cpu = static_phase(client, &recorder, pid, static_requests, 8).await;
     let before = proc::read(pid).unwrap_or_default();
     let started = Instant::now();
     let peak = report::watch_memory(pid);
@@ -353,7 +436,7 @@ async fn rush(
         completed,
         elapsed,
         cpu: after.cpu.saturating_sub(before.cpu),
-        static_cpu_per_request: static_cpu / static_requests.max(1) as u32,
+        static_cpu_per_request: static_cpu.cpu / static_requests.max(1) as u32,
         idle_rss_kb: before.rss_kb,
         peak_rss_kb: peak.stop().max(after.peak_rss_kb),
         connected_rss_kb: connected.rss_kb,

@@ -1,5 +1,5 @@
-//! What the server process used, read from /proc: CPU seconds (user + system, every thread)
-//! and resident memory (now and the peak).
+//! What the server process used, read from /proc: CPU seconds (user + system, every thread;
+//! the system part apart too) and resident memory (now and the peak).
 
 use std::time::Duration;
 
@@ -7,6 +7,8 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Reading {
     pub cpu: Duration,
+    /// The part of `cpu` spent in the kernel (socket I/O, wake-ups between threads).
+    pub sys: Duration,
     pub rss_kb: u64,
     pub peak_rss_kb: u64,
 }
@@ -20,6 +22,23 @@ fn ticks_per_second() -> u64 {
         .and_then(|o| String::from_utf8(o.stdout).ok())
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(100)
+}
+
+/// Server CPU over a stretch of time: in all, and the kernel's part of it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Usage {
+    pub cpu: Duration,
+    pub sys: Duration,
+}
+
+impl Reading {
+    /// What was used between `before` and this reading.
+    pub fn since(&self, before: &Reading) -> Usage {
+        Usage {
+            cpu: self.cpu.saturating_sub(before.cpu),
+            sys: self.sys.saturating_sub(before.sys),
+        }
+    }
 }
 
 /// Reads process `pid`; `None` when /proc has no such process.
@@ -41,6 +60,7 @@ pub fn read(pid: u32) -> Option<Reading> {
     };
     Some(Reading {
         cpu: Duration::from_micros((utime + stime) * 1_000_000 / hz),
+        sys: Duration::from_micros(stime * 1_000_000 / hz),
         rss_kb: kb("VmRSS:"),
         peak_rss_kb: kb("VmHWM:"),
     })

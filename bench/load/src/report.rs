@@ -118,7 +118,7 @@ fn ms(d: Duration) -> f64 {
 
 /// The `costs` table: server CPU per request and its ratio to the static file.
 pub fn costs_table(
-    rows: &[(Phase, usize, Duration)],
+    rows: &[(Phase, usize, proc::Usage)],
     items_per_sitting: usize,
     recorder: &Recorder,
     end: proc::Reading,
@@ -127,24 +127,25 @@ pub fn costs_table(
     let static_us = rows
         .iter()
         .find(|r| r.0 == Phase::Static)
-        .map_or(1.0, |r| per(r.2, r.1))
+        .map_or(1.0, |r| per(r.2.cpu, r.1))
         .max(1.0);
     println!(
-        "{:<24} {:>9} {:>16} {:>12}",
-        "request", "count", "server CPU µs", "vs static"
+        "{:<24} {:>9} {:>16} {:>12} {:>14}",
+        "request", "count", "server CPU µs", "vs static", "of it kernel"
     );
     let mut sitting_us = 0.0;
     for (phase, n, cpu) in rows {
-        let us = per(*cpu, *n);
+        let us = per(cpu.cpu, *n);
         sitting_us += match phase {
             Phase::Static | Phase::Health => 0.0,
             Phase::Item | Phase::Save => us * items_per_sitting as f64,
             _ => us,
         };
         println!(
-            "{:<24} {n:>9} {us:>16.0} {:>11.1}x",
+            "{:<24} {n:>9} {us:>16.0} {:>11.1}x {:>13.0}%",
             phase.label(),
-            us / static_us
+            us / static_us,
+            100.0 * cpu.sys.as_secs_f64() / cpu.cpu.as_secs_f64().max(1e-9)
         );
     }
     println!(
@@ -157,6 +158,31 @@ pub fn costs_table(
         end.peak_rss_kb / 1024
     );
     recorder.print();
+}
+
+/// How many saves the server wrote per statement and read per query, from its metrics.
+pub fn groups(metrics: &str) {
+    for (name, what) in [
+        ("answer_saves_per_statement", "saves per statement"),
+        ("answer_reads_per_query", "saved-answer reads per query"),
+    ] {
+        let value = |suffix: &str| -> Option<f64> {
+            metrics
+                .lines()
+                .find(|l| l.starts_with(&format!("{name}{suffix} ")))
+                .and_then(|l| l.rsplit(' ').next())
+                .and_then(|v| v.parse().ok())
+        };
+        if let (Some(sum), Some(count)) = (value("_sum"), value("_count")) {
+            let quantile = |q: &str| value(&format!("{{quantile=\"{q}\"}}")).unwrap_or(0.0);
+            println!(
+                "{what}: {count:.0} in all, {:.1} on average, median {:.0}, 99th percentile {:.0}",
+                sum / count.max(1.0),
+                quantile("0.5"),
+                quantile("0.99")
+            );
+        }
+    }
 }
 
 /// Samples the server's resident memory every 100 ms until stopped; the peak seen.

@@ -128,6 +128,17 @@ impl Client {
         ok.then_some(()).ok_or_else(|| "static file failed".into())
     }
 
+    /// The server's metrics text, as Prometheus scrapes it.
+    pub async fn metrics(&self) -> Result<String, String> {
+        let response = self
+            .http
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        response.text().await.map_err(|e| e.to_string())
+    }
+
     /// The health check, which runs one trivial query.
     pub async fn health(&self) -> Result<(), String> {
         let response = self

@@ -235,6 +235,20 @@ impl Cache {
         }
     }
 
+    /// Whether item `n` (1-based) of `attempt` is answered and whether it is flagged, when the
+    /// attempt's answers are held; `None` otherwise (nothing is held for it on asking).
+    pub fn held_state(&self, attempt: &str, n: usize) -> Option<(bool, bool)> {
+        let all = self.answers.lock().ok()?;
+        let items = all.get(attempt)?.items.as_ref()?;
+        Some(
+            items
+                .get(n.wrapping_sub(1))
+                .map_or((false, false), |(response, flagged)| {
+                    (response.is_some(), *flagged)
+                }),
+        )
+    }
+
     /// Holds the (empty) answers of an attempt that was just started.
     pub fn new_answers(&self, attempt: &str, items: usize) {
         if let Ok(mut all) = self.answers.lock() {

@@ -20,6 +20,7 @@ mod form;
 pub mod progress;
 pub mod questions;
 pub mod readiness;
+mod reads;
 pub mod reports;
 pub mod review;
 mod saves;
@@ -34,7 +35,7 @@ pub use attempts::{AttemptView, Report, ReviewedItem, ServedItem, StartRequest};
 pub use review::DueCount;
 
 /// The engine over one store and the loaded content, with its in-memory cache of immutable
-/// content (see `cache.rs`); cheap to clone (four `Arc`s).
+/// content (see `cache.rs`); cheap to clone (five `Arc`s).
 #[derive(Debug, Clone)]
 pub struct Engine {
     store: Arc<dyn Store>,
@@ -42,6 +43,8 @@ pub struct Engine {
     cache: Arc<cache::Cache>,
     /// The writer that groups concurrent saves into one statement.
     saves: Arc<saves::Saves>,
+    /// The reader that groups concurrent reads of saved answers into one query.
+    reads: Arc<reads::Reads>,
     /// Whether this engine is its database's only writer (embedded SQLite), so that saved
     /// answers can be served from memory.
     sole_writer: bool,
@@ -63,6 +66,7 @@ impl Engine {
             content,
             cache: Arc::new(cache),
             saves: Arc::default(),
+            reads: Arc::default(),
         }
     }
 

@@ -8,6 +8,12 @@
 //! answers cache itself, so a handler dropped by a disconnecting client cannot leave the cache
 //! behind the database. If a grouped statement fails, each of its saves is retried alone, so
 //! every caller gets its own answer or its own error.
+//!
+//! When the cache holds the attempt's answers (the sole writer of an embedded database), the
+//! state an item has after a save follows from the state held before it, so the statement only
+//! writes and counts the rows it wrote; a count short of the saves (an attempt submitted
+//! meanwhile) sends them again through the statement that reads each row back. Writing the
+//! same answer twice changes nothing, so that second statement decides alone.
 
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
@@ -91,6 +97,9 @@ async fn writer(
 /// two rules' runs are built side by side; a second save to an item waits for the runs that
 /// hold its first, which keeps each item's saves in the order they arrived.
 fn batches(saves: Vec<Pending>) -> Vec<Vec<Pending>> {
+    if saves.len() == 1 {
+        return vec![saves];
+    }
     let mut out: Vec<Vec<Pending>> = Vec::new();
     let (mut kept, mut sent): (Vec<Pending>, Vec<Pending>) = (Vec::new(), Vec::new());
     let mut keys: HashSet<(String, i32)> = HashSet::new();
@@ -111,29 +120,18 @@ fn batches(saves: Vec<Pending>) -> Vec<Vec<Pending>> {
 }
 
 async fn write(store: &dyn Store, cache: &Cache, batch: Vec<Pending>) {
+    metrics::histogram!("answer_saves_per_statement").record(batch.len() as f64);
     let writes: Vec<AnswerWrite> = batch.iter().map(|p| p.write.clone()).collect();
-    let grouped = match writes.as_slice() {
-        [w] => store
-            .save_answer(&w.attempt_id, w.n, w.response.as_deref(), w.flagged, w.at)
-            .await
-            .map(|saved| vec![saved]),
-        _ => store.save_answers(&writes).await,
-    };
-    let outcomes: Vec<Result<Option<SavedAnswer>, StoreError>> = match grouped {
-        Ok(saved) => saved.into_iter().map(Ok).collect(),
-        Err(e) if writes.len() == 1 => vec![Err(e)],
-        Err(_) => {
-            // Each alone, so that each caller gets its own outcome.
-            let mut each = Vec::with_capacity(writes.len());
-            for w in &writes {
-                each.push(
-                    store
-                        .save_answer(&w.attempt_id, w.n, w.response.as_deref(), w.flagged, w.at)
-                        .await,
-                );
+    let outcomes = match known_states(cache, &batch) {
+        Some(states) => match store.write_answers(&writes).await {
+            Ok(written) if written == writes.len() as u64 => {
+                states.into_iter().map(|s| Ok(Some(s))).collect()
             }
-            each
-        }
+            Err(e) if writes.len() == 1 => vec![Err(e)],
+            // Some saves were refused, or the group failed: which, each save's row tells.
+            _ => save_reading_back(store, &writes).await,
+        },
+        None => save_reading_back(store, &writes).await,
     };
     for (pending, outcome) in batch.into_iter().zip(outcomes) {
         if let (Ok(Some(saved)), Some(response)) = (&outcome, pending.cached) {
@@ -142,6 +140,53 @@ async fn write(store: &dyn Store, cache: &Cache, batch: Vec<Pending>) {
         }
         // The caller may have gone (a closed connection); the save stands all the same.
         let _ = pending.reply.send(outcome);
+    }
+}
+
+/// Each save's state after it, from the state the cache holds before it; `None` unless the
+/// cache holds every save's attempt.
+fn known_states(cache: &Cache, batch: &[Pending]) -> Option<Vec<SavedAnswer>> {
+    batch
+        .iter()
+        .map(|p| {
+            p.cached.as_ref()?;
+            let n = usize::try_from(p.write.n).ok()?;
+            let (answered, flagged) = cache.held_state(&p.write.attempt_id, n)?;
+            Some(SavedAnswer {
+                answered: answered || p.write.response.is_some(),
+                flagged: p.write.flagged.unwrap_or(flagged),
+            })
+        })
+        .collect()
+}
+
+/// Saves with each row's state read back: one statement, or, if a group fails, each alone.
+async fn save_reading_back(
+    store: &dyn Store,
+    writes: &[AnswerWrite],
+) -> Vec<Result<Option<SavedAnswer>, StoreError>> {
+    let grouped = match writes {
+        [w] => store
+            .save_answer(&w.attempt_id, w.n, w.response.as_deref(), w.flagged, w.at)
+            .await
+            .map(|saved| vec![saved]),
+        _ => store.save_answers(writes).await,
+    };
+    match grouped {
+        Ok(saved) => saved.into_iter().map(Ok).collect(),
+        Err(e) if writes.len() == 1 => vec![Err(e)],
+        Err(_) => {
+            // Each alone, so that each caller gets its own outcome.
+            let mut each = Vec::with_capacity(writes.len());
+            for w in writes {
+                each.push(
+                    store
+                        .save_answer(&w.attempt_id, w.n, w.response.as_deref(), w.flagged, w.at)
+                        .await,
+                );
+            }
+            each
+        }
     }
 }
 

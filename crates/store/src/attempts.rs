@@ -51,11 +51,24 @@ pub trait AttemptStore {
         writes: &[AnswerWrite],
     ) -> Result<Vec<Option<SavedAnswer>>, StoreError>;
 
+    /// Saves answers as [`AttemptStore::save_answers`] does, without reading their state
+    /// back: returns how many were written (a write to a submitted attempt is not). For a
+    /// caller that already knows each item's state before the save, as the sole writer of an
+    /// embedded database does. Writing the same answer again changes nothing, so after a
+    /// count short of the writes the caller may send them to `save_answers` to learn which.
+    async fn write_answers(&self, writes: &[AnswerWrite]) -> Result<u64, StoreError>;
+
     /// Every saved response of an attempt, by item number.
     async fn responses(&self, attempt_id: &str) -> Result<Vec<ResponseRow>, StoreError>;
 
     /// The saved response to item `n`, if any.
     async fn response(&self, attempt_id: &str, n: i32) -> Result<Option<ResponseRow>, StoreError>;
+
+    /// The saved responses to several (attempt, item) pairs in one query, in the order asked.
+    async fn responses_at(
+        &self,
+        keys: &[(&str, i32)],
+    ) -> Result<Vec<Option<ResponseRow>>, StoreError>;
 
     /// Marks the attempt submitted with its result and records the graded answers, in one
     /// transaction, once: `Ok(false)` (nothing written) if it already was submitted.

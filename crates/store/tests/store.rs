@@ -435,6 +435,8 @@ mod attempts {
         an_attempt_is_one_row_read_back_whole,
         responses_are_saved_replaced_and_refused_after_submit,
         answers_saved_together_each_get_their_own_state,
+        answers_written_without_reading_back_count_what_was_written,
+        saved_answers_are_read_together_in_the_order_asked,
         an_owner_sees_their_attempts_newest_first,
         a_growing_form_is_replaced_only_from_its_current_state,
     );
@@ -502,6 +504,38 @@ mod attempts {
         // Whole seconds: both backends keep at least microseconds, so equality holds.
         OffsetDateTime::from_unix_timestamp(OffsetDateTime::now_utc().unix_timestamp())
             .expect("time")
+    }
+
+    /// An attempt's saved rows as (item, response, flagged, changes).
+    async fn saved_rows(store: &Arc<dyn Store>, id: &str) -> Vec<(i32, Option<String>, bool, i32)> {
+        store
+            .responses(id)
+            .await
+            .expect("responses")
+            .into_iter()
+            .map(|r| (r.n, r.response, r.flagged, r.changes))
+            .collect()
+    }
+
+    /// One answer to save, now.
+    fn write(id: &str, n: i32, response: Option<&str>, flagged: Option<bool>) -> AnswerWrite {
+        AnswerWrite {
+            attempt_id: id.into(),
+            n,
+            response: response.map(Into::into),
+            flagged,
+            at: now(),
+        }
+    }
+
+    /// Attempts `open` and `done` of one guest (the caller submits `done` when it needs to).
+    async fn open_and_done(store: &Arc<dyn Store>) {
+        for id in ["open", "done"] {
+            store
+                .create_attempt(&attempt(id, "guest-1", now()))
+                .await
+                .expect("create");
+        }
     }
 
     pub(super) fn attempt(id: &str, owner: &str, started_at: OffsetDateTime) -> NewAttempt {
@@ -656,12 +690,7 @@ mod attempts {
 
     async fn answers_saved_together_each_get_their_own_state(store: Arc<dyn Store>, _url: &str) {
         with_exam(&store).await;
-        for id in ["open", "done"] {
-            store
-                .create_attempt(&attempt(id, "guest-1", now()))
-                .await
-                .expect("create");
-        }
+        open_and_done(&store).await;
         store
             .save_answer("open", 1, Some(r#"{"selected":["A"]}"#), Some(true), now())
             .await
@@ -682,13 +711,6 @@ mod attempts {
                 .expect("refused alone"),
             None
         );
-        let write = |id: &str, n, response: Option<&str>, flagged| AnswerWrite {
-            attempt_id: id.into(),
-            n,
-            response: response.map(Into::into),
-            flagged,
-            at: now(),
-        };
         let saved = |answered, flagged| Some(SavedAnswer { answered, flagged });
         // Flags kept: item 1 keeps its flag and counts a change; item 2 is new; the
         // submitted attempt takes nothing.
@@ -710,16 +732,11 @@ mod attempts {
             .await
             .expect("flags together");
         assert_eq!(sent, vec![saved(true, false), saved(false, true)]);
-        let rows = store.responses("open").await.expect("responses");
-        let view: Vec<_> = rows
-            .iter()
-            .map(|r| (r.n, r.response.as_deref(), r.flagged, r.changes))
-            .collect();
         assert_eq!(
-            view,
+            saved_rows(&store, "open").await,
             vec![
-                (1, Some(r#"{"selected":["B"]}"#), false, 1),
-                (2, Some(r#"{"selected":["C"]}"#), false, 0),
+                (1, Some(r#"{"selected":["B"]}"#.into()), false, 1),
+                (2, Some(r#"{"selected":["C"]}"#.into()), false, 0),
                 (3, None, true, 0),
             ]
         );
@@ -727,6 +744,83 @@ mod attempts {
         assert_eq!(done.len(), 1);
         assert_eq!(done[0].response.as_deref(), Some(r#"{"selected":["D"]}"#));
         assert_eq!(store.save_answers(&[]).await.expect("nothing"), vec![]);
+    }
+
+    async fn answers_written_without_reading_back_count_what_was_written(
+        store: Arc<dyn Store>,
+        _url: &str,
+    ) {
+        with_exam(&store).await;
+        open_and_done(&store).await;
+        store
+            .submit_attempt("done", "{}", now(), &[])
+            .await
+            .expect("submit");
+        let one = [write("open", 1, Some(r#"{"selected":["A"]}"#), Some(true))];
+        assert_eq!(store.write_answers(&one).await.expect("one"), 1);
+        // Written again: the same row, no change counted.
+        assert_eq!(store.write_answers(&one).await.expect("again"), 1);
+        assert_eq!(
+            store
+                .write_answers(&[write("done", 1, Some("{}"), None)])
+                .await
+                .expect("refused alone"),
+            0
+        );
+        let group = [
+            write("open", 1, Some(r#"{"selected":["B"]}"#), None),
+            write("done", 2, Some(r#"{"selected":["C"]}"#), None),
+            write("open", 2, None, None),
+        ];
+        assert_eq!(
+            store.write_answers(&group).await.expect("group"),
+            2,
+            "the submitted attempt's write is not counted"
+        );
+        assert_eq!(store.write_answers(&[]).await.expect("nothing"), 0);
+        assert_eq!(
+            saved_rows(&store, "open").await,
+            vec![
+                (1, Some(r#"{"selected":["B"]}"#.into()), true, 1),
+                (2, None, false, 0),
+            ]
+        );
+        assert!(store.responses("done").await.expect("none").is_empty());
+    }
+
+    async fn saved_answers_are_read_together_in_the_order_asked(store: Arc<dyn Store>, _url: &str) {
+        with_exam(&store).await;
+        for id in ["a", "b"] {
+            store
+                .create_attempt(&attempt(id, "guest-1", now()))
+                .await
+                .expect("create");
+        }
+        for (id, n, response) in [("a", 1, "[1]"), ("a", 3, "[3]"), ("b", 1, "[4]")] {
+            store
+                .save_answer(id, n, Some(response), None, now())
+                .await
+                .expect("save");
+        }
+        let read = store
+            .responses_at(&[("b", 1), ("a", 2), ("a", 3), ("missing", 1), ("a", 1)])
+            .await
+            .expect("read");
+        let view: Vec<_> = read
+            .iter()
+            .map(|r| r.as_ref().map(|r| (r.n, r.response.as_deref())))
+            .collect();
+        assert_eq!(
+            view,
+            vec![
+                Some((1, Some("[4]"))),
+                None,
+                Some((3, Some("[3]"))),
+                None,
+                Some((1, Some("[1]"))),
+            ]
+        );
+        assert!(store.responses_at(&[]).await.expect("nothing").is_empty());
     }
 
     async fn an_owner_sees_their_attempts_newest_first(store: Arc<dyn Store>, _url: &str) {

@@ -49,7 +49,12 @@ impl Engine {
         items: Option<usize>,
     ) -> Result<(Option<Response>, bool), EngineError> {
         let Some(items) = items.filter(|_| self.sole_writer) else {
-            return form::parse_saved(self.store().response(id, n as i32).await?.as_ref());
+            let row = self
+                .reads
+                .response(&self.store, id, n as i32)
+                .await
+                .ok_or_else(|| EngineError::Internal("the answer reader stopped".into()))??;
+            return form::parse_saved(row.as_ref());
         };
         let writes = match self.cache.answer(id, n) {
             Ok(answer) => return Ok(answer),

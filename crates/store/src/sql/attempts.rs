@@ -137,33 +137,7 @@ impl AttemptStore for This {
         let Some(first) = writes.first() else {
             return Ok(Vec::new());
         };
-        // As `save_answer`, one row per write; the flag is either set by every write or kept.
-        let mut q = sqlx::QueryBuilder::<super::Db>::new(
-            "WITH v (attempt_id, n, response, flagged, answered_at) AS (",
-        );
-        q.push_values(writes, |mut row, w| {
-            row.push_bind(w.attempt_id.clone())
-                .push_bind(w.n)
-                .push_bind(w.response.clone())
-                .push_bind(w.flagged.unwrap_or(false))
-                .push_bind(w.at);
-        });
-        q.push(
-            ") INSERT INTO responses (attempt_id, n, response, flagged, answered_at, changes)
-             SELECT v.attempt_id, v.n, v.response, v.flagged, v.answered_at, 0 FROM v
-             WHERE EXISTS (SELECT 1 FROM attempts a
-                           WHERE a.id = v.attempt_id AND a.submitted_at IS NULL)
-             ON CONFLICT (attempt_id, n) DO UPDATE SET
-               response = COALESCE(excluded.response, responses.response),
-               answered_at = excluded.answered_at,
-               changes = responses.changes + CASE
-                 WHEN excluded.response IS NOT NULL AND responses.response IS NOT NULL
-                   AND excluded.response <> responses.response THEN 1 ELSE 0 END, ",
-        );
-        q.push(match first.flagged {
-            Some(_) => "flagged = excluded.flagged",
-            None => "flagged = responses.flagged",
-        });
+        let mut q = upsert_many(writes, first.flagged.is_some());
         if super::RETURNING_IS_CHEAP {
             q.push(" RETURNING attempt_id, n, response IS NOT NULL AS answered, flagged");
         } else {
@@ -199,6 +173,30 @@ impl AttemptStore for This {
             .collect())
     }
 
+    async fn write_answers(&self, writes: &[AnswerWrite]) -> Result<u64, StoreError> {
+        let done = match writes {
+            [] => return Ok(0),
+            [w] => {
+                sqlx::query(upsert_one!())
+                    .bind(&w.attempt_id)
+                    .bind(w.n)
+                    .bind(w.response.as_deref())
+                    .bind(w.flagged.unwrap_or(false))
+                    .bind(w.flagged.is_some())
+                    .bind(w.at)
+                    .execute(&mut *self.conn().await?)
+                    .await?
+            }
+            [first, ..] => {
+                upsert_many(writes, first.flagged.is_some())
+                    .build()
+                    .execute(&mut *self.conn().await?)
+                    .await?
+            }
+        };
+        Ok(done.rows_affected())
+    }
+
     async fn responses(&self, attempt_id: &str) -> Result<Vec<ResponseRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT n, response, flagged, answered_at, changes FROM responses
@@ -218,6 +216,43 @@ impl AttemptStore for This {
         .bind(n)
         .fetch_optional(&mut *self.conn().await?)
         .await?)
+    }
+
+    async fn responses_at(
+        &self,
+        keys: &[(&str, i32)],
+    ) -> Result<Vec<Option<ResponseRow>>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = sqlx::QueryBuilder::<super::Db>::new("WITH k (attempt_id, n) AS (");
+        q.push_values(keys, |mut row, (attempt, n)| {
+            row.push("CAST(")
+                .push_bind_unseparated(*attempt)
+                .push_unseparated(" AS TEXT)")
+                .push("CAST(")
+                .push_bind_unseparated(*n)
+                .push_unseparated(" AS INTEGER)");
+        });
+        q.push(
+            ") SELECT r.attempt_id, r.n, r.response, r.flagged, r.answered_at, r.changes
+             FROM k JOIN responses r ON r.attempt_id = k.attempt_id AND r.n = k.n",
+        );
+        let rows: Vec<(String, ResponseRow)> = q
+            .build()
+            .fetch_all(&mut *self.conn().await?)
+            .await?
+            .iter()
+            .map(|row| {
+                use sqlx::{FromRow, Row};
+                Ok((row.try_get("attempt_id")?, ResponseRow::from_row(row)?))
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        let mut found: HashMap<(&str, i32), ResponseRow> = rows
+            .iter()
+            .map(|(attempt, row)| ((attempt.as_str(), row.n), row.clone()))
+            .collect();
+        Ok(keys.iter().map(|k| found.remove(k)).collect())
     }
 
     async fn submit_attempt(
@@ -266,4 +301,37 @@ impl AttemptStore for This {
         .await?;
         Ok(())
     }
+}
+
+/// The guarded upsert of several answers (see `upsert_one!`), one row per write; the flag is
+/// set by every write (`flags_sent`) or kept by every one.
+fn upsert_many(writes: &[AnswerWrite], flags_sent: bool) -> sqlx::QueryBuilder<'_, super::Db> {
+    let mut q = sqlx::QueryBuilder::<super::Db>::new(
+        "WITH v (attempt_id, n, response, flagged, answered_at) AS (",
+    );
+    q.push_values(writes, |mut row, w| {
+        row.push_bind(w.attempt_id.as_str())
+            .push_bind(w.n)
+            .push_bind(w.response.as_deref())
+            .push_bind(w.flagged.unwrap_or(false))
+            .push_bind(w.at);
+    });
+    q.push(
+        ") INSERT INTO responses (attempt_id, n, response, flagged, answered_at, changes)
+         SELECT v.attempt_id, v.n, v.response, v.flagged, v.answered_at, 0 FROM v
+         WHERE EXISTS (SELECT 1 FROM attempts a
+                       WHERE a.id = v.attempt_id AND a.submitted_at IS NULL)
+         ON CONFLICT (attempt_id, n) DO UPDATE SET
+           response = COALESCE(excluded.response, responses.response),
+           answered_at = excluded.answered_at,
+           changes = responses.changes + CASE
+             WHEN excluded.response IS NOT NULL AND responses.response IS NOT NULL
+               AND excluded.response <> responses.response THEN 1 ELSE 0 END, ",
+    );
+    q.push(if flags_sent {
+        "flagged = excluded.flagged"
+    } else {
+        "flagged = responses.flagged"
+    });
+    q
 }

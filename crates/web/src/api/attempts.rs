@@ -39,7 +39,7 @@ fn item_number(raw: &str, status: StatusCode) -> Result<usize, ApiError> {
 
 /// Starts an attempt: `mode` is `exam` (the real form, timed), `practice`, `missed`,
 /// `review` (the cards due now, most overdue first) or `drill` (adaptive).
-#[utoipa::path(post, path = "/attempts", tag = "attempts", request_body = StartRequest,
+#[utoipa::path(post, path = "/api/v1/attempts", tag = "attempts", request_body = StartRequest,
     responses((status = 201, description = "Started", body = AttemptView),
               (status = 422, description = "Unknown exam or mode, bad count, or a bank too small for the form", body = ErrorBody)))]
 async fn start(
@@ -56,7 +56,7 @@ async fn start(
 }
 
 /// The caller's attempts, newest first.
-#[utoipa::path(get, path = "/attempts", tag = "attempts", responses((status = 200, body = Vec<AttemptView>)))]
+#[utoipa::path(get, path = "/api/v1/attempts", tag = "attempts", responses((status = 200, body = Vec<AttemptView>)))]
 async fn history(
     State(state): State<AppState>,
     Identity(owner): Identity,
@@ -69,7 +69,7 @@ async fn history(
 }
 
 /// One attempt: counts, deadline, seconds left and each item's state.
-#[utoipa::path(get, path = "/attempts/{id}", tag = "attempts", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = String, Path)),
     responses((status = 200, body = AttemptView), (status = 404, description = "No such attempt of the caller", body = ErrorBody)))]
 async fn show(
     State(state): State<AppState>,
@@ -86,7 +86,7 @@ async fn show(
 }
 
 /// Item `n` as served: no key, rationale or correctness before submit.
-#[utoipa::path(get, path = "/attempts/{id}/items/{n}", tag = "attempts", params(("id" = String, Path), ("n" = usize, Path)),
+#[utoipa::path(get, path = "/api/v1/attempts/{id}/items/{n}", tag = "attempts", params(("id" = String, Path), ("n" = usize, Path)),
     responses((status = 200, body = ServedItem), (status = 404, body = ErrorBody)))]
 async fn item(
     State(state): State<AppState>,
@@ -101,7 +101,7 @@ async fn item(
 /// explanation. Revealing grades the item's spaced-repetition card, once per attempt item
 /// (a case study once all its parts are answered); revealing again shows the same feedback.
 /// Refused (409) for an exam simulation before it is submitted.
-#[utoipa::path(post, path = "/attempts/{id}/items/{n}/feedback", tag = "attempts", params(("id" = String, Path), ("n" = usize, Path)),
+#[utoipa::path(post, path = "/api/v1/attempts/{id}/items/{n}/feedback", tag = "attempts", params(("id" = String, Path), ("n" = usize, Path)),
     responses((status = 200, body = ReviewedItem),
               (status = 409, description = "An exam simulation not yet submitted", body = ErrorBody),
               (status = 422, description = "The item is not answered yet", body = ErrorBody),
@@ -157,7 +157,7 @@ pub fn parse_response(value: Value) -> Result<(Option<Answer>, Option<bool>), Ap
 
 /// Saves the response to item `n` (idempotent): `{"selected": [...]}`, `{"order": [...]}` or
 /// `{"matches": {...}}`, with or without `"flagged"`; or `{"flagged": bool}` alone.
-#[utoipa::path(put, path = "/attempts/{id}/items/{n}/response", tag = "attempts", params(("id" = String, Path), ("n" = usize, Path)),
+#[utoipa::path(put, path = "/api/v1/attempts/{id}/items/{n}/response", tag = "attempts", params(("id" = String, Path), ("n" = usize, Path)),
     request_body(content = Object, description = "A response and/or the flag"),
     responses((status = 200, description = "Saved: the item's state and the time left", body = Saved),
               (status = 409, description = "Submitted or past the deadline; nothing stored", body = ErrorBody),
@@ -179,7 +179,7 @@ async fn respond(
 }
 
 /// Submits and scores the attempt once.
-#[utoipa::path(post, path = "/attempts/{id}/submit", tag = "attempts", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/attempts/{id}/submit", tag = "attempts", params(("id" = String, Path)),
     responses((status = 200, body = Report), (status = 409, description = "Already submitted", body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn submit(
     State(state): State<AppState>,
@@ -196,7 +196,7 @@ async fn submit(
 }
 
 /// The report: estimated scaled score, pass/fail, domain verdicts and every item reviewed.
-#[utoipa::path(get, path = "/attempts/{id}/report", tag = "attempts", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/attempts/{id}/report", tag = "attempts", params(("id" = String, Path)),
     responses((status = 200, body = Report), (status = 409, description = "Not submitted yet", body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn report(
     State(state): State<AppState>,

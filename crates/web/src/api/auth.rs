@@ -51,7 +51,7 @@ impl From<&User> for Me {
 }
 
 /// Creates an account and signs it in; the browser's guest history moves to it.
-#[utoipa::path(post, path = "/auth/register", tag = "accounts", request_body = SignUp,
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = SignUp,
     responses((status = 201, body = Me), (status = 409, description = "Email already registered", body = ErrorBody),
               (status = 422, description = "Bad email or weak password", body = ErrorBody)))]
 async fn register(
@@ -68,7 +68,7 @@ async fn register(
 }
 
 /// Signs in; the session id is rotated and the browser's guest history moves to the account.
-#[utoipa::path(post, path = "/auth/login", tag = "accounts", request_body = SignUp,
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = SignUp,
     responses((status = 200, body = Me), (status = 401, description = "Wrong email or password", body = ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
@@ -84,14 +84,14 @@ async fn login(
 }
 
 /// Signs out.
-#[utoipa::path(post, path = "/auth/logout", tag = "accounts", responses((status = 204, description = "Signed out")))]
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", responses((status = 204, description = "Signed out")))]
 async fn logout(mut session: AuthSession) -> Result<StatusCode, ApiError> {
     end_session(&mut session).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The signed-in account.
-#[utoipa::path(get, path = "/me", tag = "accounts",
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
     responses((status = 200, body = Me), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn me(session: AuthSession) -> Result<Json<Me>, ApiError> {
     session

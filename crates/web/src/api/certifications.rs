@@ -42,7 +42,7 @@ fn account(session: &AuthSession) -> Result<Account, ApiError> {
 }
 
 /// The signed-in account's certifications, in catalog order.
-#[utoipa::path(get, path = "/certifications", tag = "accounts",
+#[utoipa::path(get, path = "/api/v1/certifications", tag = "accounts",
     responses((status = 200, body = [HeldCertification]), (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
@@ -53,7 +53,7 @@ async fn list(
 }
 
 /// Records a certification the account earned (again: a renewal replaces the day).
-#[utoipa::path(post, path = "/certifications", tag = "accounts", request_body = NewCertification,
+#[utoipa::path(post, path = "/api/v1/certifications", tag = "accounts", request_body = NewCertification,
     responses((status = 201, body = HeldCertification),
               (status = 401, description = "Not signed in", body = ErrorBody),
               (status = 422, description = "An exam the catalog lacks, a day that is not a date or in the future; nothing stored", body = ErrorBody)))]
@@ -86,7 +86,7 @@ async fn record(
 }
 
 /// Forgets the account's certification in one exam.
-#[utoipa::path(delete, path = "/certifications/{exam}", tag = "accounts", params(("exam" = String, Path, description = "Exam code")),
+#[utoipa::path(delete, path = "/api/v1/certifications/{exam}", tag = "accounts", params(("exam" = String, Path, description = "Exam code")),
     responses((status = 204, description = "Forgotten"), (status = 401, description = "Not signed in", body = ErrorBody), (status = 404, description = "Not held", body = ErrorBody)))]
 async fn forget(
     State(state): State<AppState>,

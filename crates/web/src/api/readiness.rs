@@ -20,7 +20,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The caller's readiness for one exam (`status` is `estimate` or `not-enough-data`).
-#[utoipa::path(get, path = "/readiness/{exam}", tag = "review", params(("exam" = String, Path, description = "Exam code, e.g. MLS-C01")),
+#[utoipa::path(get, path = "/api/v1/readiness/{exam}", tag = "review", params(("exam" = String, Path, description = "Exam code, e.g. MLS-C01")),
     responses((status = 200, body = ReadinessView), (status = 422, description = "No such exam", body = ErrorBody)))]
 async fn readiness(
     State(state): State<AppState>,
@@ -38,7 +38,7 @@ async fn readiness(
 /// The caller's progress in one exam: simulation scores with their 80% intervals, readiness
 /// after each day of study, answers and study time per week, domain results week by week,
 /// reviews due in the next 14 days and the questions missed most.
-#[utoipa::path(get, path = "/progress/{exam}", tag = "review", params(("exam" = String, Path, description = "Exam code, e.g. AIF-C01")),
+#[utoipa::path(get, path = "/api/v1/progress/{exam}", tag = "review", params(("exam" = String, Path, description = "Exam code, e.g. AIF-C01")),
     responses((status = 200, body = ProgressReport), (status = 422, description = "No such exam", body = ErrorBody)))]
 async fn progress(
     State(state): State<AppState>,

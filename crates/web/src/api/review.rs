@@ -28,7 +28,7 @@ pub struct ReviewSettings {
 }
 
 /// The caller's review queue.
-#[utoipa::path(get, path = "/review", tag = "review", responses((status = 200, body = ReviewQueue)))]
+#[utoipa::path(get, path = "/api/v1/review", tag = "review", responses((status = 200, body = ReviewQueue)))]
 async fn queue(
     State(state): State<AppState>,
     Identity(owner): Identity,
@@ -42,7 +42,7 @@ async fn queue(
 }
 
 /// Sets the desired retention; answers with the queue.
-#[utoipa::path(put, path = "/review", tag = "review", request_body = ReviewSettings,
+#[utoipa::path(put, path = "/api/v1/review", tag = "review", request_body = ReviewSettings,
     responses((status = 200, body = ReviewQueue), (status = 422, description = "Retention outside 0.70–0.99 or a malformed body", body = ErrorBody)))]
 async fn settings(
     State(state): State<AppState>,
