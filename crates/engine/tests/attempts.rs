@@ -255,8 +255,8 @@ async fn saved_answers_are_served_back_on_postgres() {
 
 /// Saves that arrive together (grouped into one statement by the engine) each get their own
 /// acknowledgement: those to open attempts are all stored and served back, by this engine and
-/// by a new one; those to a submitted attempt are refused, whatever else shares their
-/// statement.
+/// by a new one, to reads that also arrive together; those to a submitted attempt are refused,
+/// whatever else shares their statement.
 async fn saves_arriving_together_are_each_acknowledged(url: &str) {
     let (store, content, engine, request) = synced_engine(url, 9).await;
     let t0 = OffsetDateTime::now_utc();
@@ -327,20 +327,34 @@ async fn saves_arriving_together_are_each_acknowledged(url: &str) {
         }
         assert_eq!(stored, open.len() * singles.len());
     }
+    // Read back all at once too, so that reads queue while earlier ones are out (grouped into
+    // one query on PostgreSQL): each gets its own item's answer.
     for (who, engine) in [
         ("the same engine", engine),
         ("a new engine", Engine::new(store, content)),
     ] {
+        let mut reads = tokio::task::JoinSet::new();
+        let start = Arc::new(tokio::sync::Barrier::new(open.len() * singles.len()));
         for (owner, id) in &open {
             for &n in &singles {
-                let item = engine.item(owner, id, n).await.expect("item");
-                let expected = letter(if n % 3 == 0 { n } else { n + 1 });
-                assert_eq!(
-                    (item.response.as_ref(), item.flagged),
-                    (Some(&expected), false),
-                    "{who}: item {n} of {id}"
-                );
+                let (engine, owner, id, start) =
+                    (engine.clone(), owner.clone(), id.clone(), start.clone());
+                reads.spawn(async move {
+                    start.wait().await;
+                    let item = engine.item(&owner, &id, n).await;
+                    (id, n, item)
+                });
             }
+        }
+        while let Some(done) = reads.join_next().await {
+            let (id, n, item) = done.expect("joined");
+            let item = item.expect("item");
+            let expected = letter(if n % 3 == 0 { n } else { n + 1 });
+            assert_eq!(
+                (item.response.as_ref(), item.flagged),
+                (Some(&expected), false),
+                "{who}: item {n} of {id}"
+            );
         }
     }
 }
