@@ -115,41 +115,35 @@ impl Client {
         Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
-    /// The static stylesheet, the cheapest thing the server serves.
-    pub async fn static_file(&self) -> Result<(), String> {
+    /// `path`'s body, or why it failed (a status other than 2xx too).
+    async fn get(&self, path: &str) -> Result<String, String> {
         let response = self
             .http
-            .get(format!("{}/static/style.css", self.base))
+            .get(format!("{}{path}", self.base))
             .send()
             .await
             .map_err(|e| e.to_string())?;
-        let ok = response.status().is_success();
-        response.bytes().await.map_err(|e| e.to_string())?;
-        ok.then_some(()).ok_or_else(|| "static file failed".into())
+        let status = response.status();
+        let text = response.text().await.map_err(|e| e.to_string())?;
+        match status.is_success() {
+            true => Ok(text),
+            false => Err(format!("{status} on {path}")),
+        }
+    }
+
+    /// The static stylesheet, the cheapest thing the server serves.
+    pub async fn static_file(&self) -> Result<(), String> {
+        self.get("/static/style.css").await.map(|_| ())
     }
 
     /// The server's metrics text, as Prometheus scrapes it.
     pub async fn metrics(&self) -> Result<String, String> {
-        let response = self
-            .http
-            .get(format!("{}/metrics", self.base))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        response.text().await.map_err(|e| e.to_string())
+        self.get("/metrics").await
     }
 
     /// The health check, which runs one trivial query.
     pub async fn health(&self) -> Result<(), String> {
-        let response = self
-            .http
-            .get(format!("{}/healthz", self.base))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        let ok = response.status().is_success();
-        response.bytes().await.map_err(|e| e.to_string())?;
-        ok.then_some(()).ok_or_else(|| "health check failed".into())
+        self.get("/healthz").await.map(|_| ())
     }
 
     async fn start_as(&self, cookie: String, mode: &str) -> Result<Sitting, String> {

@@ -17,6 +17,7 @@ pub mod calibration;
 pub mod certifications;
 pub mod drill;
 mod form;
+mod lane;
 pub mod progress;
 pub mod questions;
 pub mod readiness;

@@ -1,28 +1,26 @@
 //! Grouped reads of saved answers, for a database other instances also write (PostgreSQL),
 //! where serving an item asks the database for its saved answer. Every such read goes to one
-//! reader task; the reads that arrive while a query is out go to the database together, in
-//! one query (up to [`MAX_GROUP`]), with at most [`QUERIES`] queries out at once. Alone, a
-//! read is one query as before; on exam day, when hundreds of candidates open items at once,
-//! a query carries dozens of them and the round trip is paid once. With four queries out at
-//! once, a query carried 1.8 reads on average with 32 item reads in flight (a woken task runs
-//! next on its worker, so the reader took each read as it came while a slot was free); with
-//! one, it waits for the query out, and the reads that arrive meanwhile go together.
+//! reader task, which has one query out at a time; the reads that arrive meanwhile go to the
+//! database together, in the next query (up to [`MAX_GROUP`]). Alone, a read is one query as
+//! before; on exam day, when hundreds of candidates open items at once, a query carries dozens
+//! of them and the round trip is paid once. (Allowing four queries out at once, a query carried
+//! 1.8 reads on average with 32 item reads in flight: a woken task runs next on its worker, so
+//! the reader took each read as it came while a query slot was free. With one, 3.9.)
 //!
 //! A read is sent after the request that asks for it arrived, so it sees every save
 //! acknowledged before that (the same rule as a query of its own). If a grouped query fails,
 //! each of its reads is tried alone, so every caller gets its own answer or its own error.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use tokio::sync::{Semaphore, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 use getmycert_store::{ResponseRow, Store, StoreError};
 
+use crate::lane::Lane;
+
 /// The most reads one query carries.
 pub const MAX_GROUP: usize = 64;
-/// The most grouped queries out at once (each holds a pooled connection).
-pub const QUERIES: usize = 1;
-
 /// A read waiting for the reader.
 struct Pending {
     attempt: String,
@@ -30,19 +28,9 @@ struct Pending {
     reply: oneshot::Sender<Result<Option<ResponseRow>, StoreError>>,
 }
 
-/// The queue to the reader task, started by the first read (inside the runtime).
-#[derive(Default)]
-pub(crate) struct Reads {
-    queue: OnceLock<mpsc::UnboundedSender<Pending>>,
-}
-
-impl std::fmt::Debug for Reads {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reads")
-            .field("started", &self.queue.get().is_some())
-            .finish()
-    }
-}
+/// The queue to the reader task, started by the first read.
+#[derive(Debug, Default)]
+pub(crate) struct Reads(Lane<Pending>);
 
 impl Reads {
     /// The saved response to item `n` of `attempt`, read with whatever other reads are
@@ -53,40 +41,25 @@ impl Reads {
         attempt: &str,
         n: i32,
     ) -> Option<Result<Option<ResponseRow>, StoreError>> {
-        let queue = self.queue.get_or_init(|| {
-            let (tx, rx) = mpsc::unbounded_channel();
-            tokio::spawn(reader(store.clone(), rx));
-            tx
-        });
         let (reply, answer) = oneshot::channel();
-        queue
-            .send(Pending {
-                attempt: attempt.to_owned(),
-                n,
-                reply,
-            })
-            .ok()?;
+        let pending = Pending {
+            attempt: attempt.to_owned(),
+            n,
+            reply,
+        };
+        let store = store.clone();
+        if !self.0.send(pending, |queue| reader(store, queue)) {
+            return None;
+        }
         answer.await.ok()
     }
 }
 
-/// Takes what is waiting once a query slot is free, and answers it with one query.
+/// Takes what is waiting and answers it with one query, one query at a time.
 async fn reader(store: Arc<dyn Store>, mut queue: mpsc::UnboundedReceiver<Pending>) {
-    let slots = Arc::new(Semaphore::new(QUERIES));
-    loop {
-        // Waiting for a free slot first lets the reads that arrive meanwhile join the group.
-        let Ok(slot) = slots.clone().acquire_owned().await else {
-            return;
-        };
-        let mut group = Vec::with_capacity(MAX_GROUP);
-        if queue.recv_many(&mut group, MAX_GROUP).await == 0 {
-            return;
-        }
-        let store = store.clone();
-        tokio::spawn(async move {
-            answer(store.as_ref(), group).await;
-            drop(slot);
-        });
+    let mut group = Vec::with_capacity(MAX_GROUP);
+    while queue.recv_many(&mut group, MAX_GROUP).await > 0 {
+        answer(store.as_ref(), std::mem::take(&mut group)).await;
     }
 }
 

@@ -16,7 +16,7 @@
 //! same answer twice changes nothing, so that second statement decides alone.
 
 use std::collections::HashSet;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -24,6 +24,7 @@ use getmycert_core::scoring::Response;
 use getmycert_store::{AnswerWrite, SavedAnswer, Store, StoreError};
 
 use crate::cache::Cache;
+use crate::lane::Lane;
 
 /// The most saves one statement carries.
 pub const MAX_BATCH: usize = 32;
@@ -37,19 +38,9 @@ struct Pending {
     reply: oneshot::Sender<Result<Option<SavedAnswer>, StoreError>>,
 }
 
-/// The queue to the writer task, started by the first save (inside the runtime).
-#[derive(Default)]
-pub(crate) struct Saves {
-    queue: OnceLock<mpsc::UnboundedSender<Pending>>,
-}
-
-impl std::fmt::Debug for Saves {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Saves")
-            .field("started", &self.queue.get().is_some())
-            .finish()
-    }
-}
+/// The queue to the writer task, started by the first save.
+#[derive(Debug, Default)]
+pub(crate) struct Saves(Lane<Pending>);
 
 impl Saves {
     /// Saves `write` with whatever other saves are waiting; `cached` as in [`Pending`].
@@ -61,19 +52,16 @@ impl Saves {
         write: AnswerWrite,
         cached: Option<Option<Response>>,
     ) -> Option<Result<Option<SavedAnswer>, StoreError>> {
-        let queue = self.queue.get_or_init(|| {
-            let (tx, rx) = mpsc::unbounded_channel();
-            tokio::spawn(writer(store.clone(), cache.clone(), rx));
-            tx
-        });
         let (reply, answer) = oneshot::channel();
-        queue
-            .send(Pending {
-                write,
-                cached,
-                reply,
-            })
-            .ok()?;
+        let pending = Pending {
+            write,
+            cached,
+            reply,
+        };
+        let (store, cache) = (store.clone(), cache.clone());
+        if !self.0.send(pending, |queue| writer(store, cache, queue)) {
+            return None;
+        }
         answer.await.ok()
     }
 }

@@ -803,7 +803,14 @@ mod attempts {
                 .expect("save");
         }
         let read = store
-            .responses_at(&[("b", 1), ("a", 2), ("a", 3), ("missing", 1), ("a", 1)])
+            .responses_at(&[
+                ("b", 1),
+                ("a", 2),
+                ("a", 3),
+                ("missing", 1),
+                ("a", 1),
+                ("b", 1),
+            ])
             .await
             .expect("read");
         let view: Vec<_> = read
@@ -818,6 +825,7 @@ mod attempts {
                 Some((3, Some("[3]"))),
                 None,
                 Some((1, Some("[1]"))),
+                Some((1, Some("[4]"))),
             ]
         );
         assert!(store.responses_at(&[]).await.expect("nothing").is_empty());
