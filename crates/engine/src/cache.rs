@@ -15,7 +15,7 @@
 //!   same candidate, so their items always read the saved answer from the database.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
@@ -25,6 +25,7 @@ use getmycert_core::scoring::Response;
 use getmycert_core::{ExamCode, FormItem, Question, QuestionId};
 
 use crate::readiness::Parameters;
+use crate::text::RevisionTexts;
 
 /// How long a pool or parameter set is trusted before it is rebuilt from the store.
 pub const POOL_TTL: Duration = Duration::from_secs(300);
@@ -37,6 +38,14 @@ pub(crate) struct Revision {
     pub id: QuestionId,
     pub hash: String,
     pub question: Arc<Question>,
+    /// Its texts as responses carry them, made the first time it is served.
+    texts: OnceLock<RevisionTexts>,
+}
+
+impl Revision {
+    pub fn texts(&self) -> &RevisionTexts {
+        self.texts.get_or_init(|| RevisionTexts::of(&self.question))
+    }
 }
 
 /// One item of a cached form, sharing its revision with the revision cache (a form of 65
@@ -141,6 +150,7 @@ impl Cache {
             id: question.id.clone(),
             hash,
             question,
+            texts: OnceLock::new(),
         });
         let Ok(mut revisions) = self.revisions.write() else {
             return revision;

@@ -200,10 +200,12 @@ impl Engine {
         for (i, item) in items.iter().enumerate() {
             let (response, _) = form::saved_response(saved, i + 1)?;
             let Some(response) = response else { continue };
-            let (question, p) = self.revision(item).await?;
-            let part = &question.parts[p];
-            let correct = is_correct(part, Some(&item.to_original(&response)));
-            answers.push((parameters.of(&question, item.part).0, correct));
+            let (revision, p) = self.revision(item).await?;
+            let correct = is_correct(
+                &revision.question.parts[p],
+                Some(&item.to_original(&response)),
+            );
+            answers.push((parameters.of(&revision.question, item.part).0, correct));
         }
         let p = progress(&answers, settings.se_target, settings.max_items);
         Ok(DrillState {

@@ -25,6 +25,7 @@ mod reads;
 pub mod reports;
 pub mod review;
 mod saves;
+pub mod text;
 
 use std::sync::Arc;
 

@@ -20,6 +20,7 @@ use getmycert_store::AttemptRow;
 
 use crate::cache::{CachedItem, Form};
 use crate::drill::DrillState;
+use crate::text::Text;
 use crate::{Engine, EngineError, form};
 
 /// A request to start an attempt, as the API and the start form send it.
@@ -70,7 +71,8 @@ impl StartRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServedOption {
     pub id: String,
-    pub text: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub text: Text,
 }
 
 /// An item as served before submit: no key, rationale or correctness.
@@ -80,14 +82,16 @@ pub struct ServedItem {
     pub n: usize,
     #[serde(rename = "type")]
     pub kind: PartKind,
-    pub stem: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub stem: Text,
     pub options: Vec<ServedOption>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompts: Option<Vec<ServedOption>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scenario: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub scenario: Option<Text>,
     pub flagged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<Response>,
@@ -154,8 +158,10 @@ impl AttemptView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewedOption {
     pub id: String,
-    pub text: String,
-    pub rationale: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub text: Text,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub rationale: Text,
     /// A key (single/multiple).
     pub correct: bool,
     /// Ordering: the step's correct position (1-based).
@@ -168,7 +174,8 @@ pub struct ReviewedOption {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewedPrompt {
     pub id: String,
-    pub text: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub text: Text,
     pub answer: String,
 }
 
@@ -185,9 +192,11 @@ pub struct ReviewedItem {
     pub domain: u8,
     pub task: String,
     pub scored: bool,
-    pub stem: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub stem: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scenario: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub scenario: Option<Text>,
     pub options: Vec<ReviewedOption>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompts: Option<Vec<ReviewedPrompt>>,
@@ -196,8 +205,10 @@ pub struct ReviewedItem {
     pub key: Response,
     pub correct: bool,
     pub flagged: bool,
-    pub explanation: String,
-    pub references: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub explanation: Text,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub references: Vec<Text>,
 }
 
 /// The report of a submitted attempt.

@@ -4,9 +4,10 @@
 use time::OffsetDateTime;
 
 use getmycert_core::scoring::Response;
-use getmycert_core::{FormItem, Mode, Part, PartKind, Question};
+use getmycert_core::{FormItem, Mode, PartKind};
 
 use super::{Report, ReviewedItem, ReviewedOption, ReviewedPrompt, StoredResult};
+use crate::cache::Revision;
 use crate::{Engine, EngineError};
 
 /// Where a sitting in the history stands.
@@ -106,22 +107,25 @@ impl Engine {
 pub(crate) fn review(
     n: usize,
     item: &FormItem,
-    question: &Question,
-    part: &Part,
+    revision: &Revision,
     response: Option<Response>,
     correct: bool,
     flagged: bool,
 ) -> ReviewedItem {
+    let part = &revision.question.parts[item.part];
+    let texts = revision.texts();
+    let part_texts = &texts.parts[item.part];
     let options: Vec<ReviewedOption> = item
         .order
         .iter()
         .zip(item.display_ids())
         .filter_map(|(original, display)| {
             let o = part.options.get(*original)?;
+            let (text, rationale) = part_texts.options.get(*original)?;
             Some(ReviewedOption {
                 id: display.to_string(),
-                text: o.text.clone(),
-                rationale: o.rationale.clone(),
+                text: text.clone(),
+                rationale: rationale.clone(),
                 correct: o.correct,
                 position: (part.kind == PartKind::Ordering).then_some(*original + 1),
             })
@@ -129,21 +133,22 @@ pub(crate) fn review(
         .collect();
     ReviewedItem {
         n,
-        id: question.id.to_string(),
+        id: revision.id.to_string(),
         revision: item.hash.clone(),
         kind: part.kind,
         domain: item.domain,
         task: format!("{}.{}", item.domain, item.task),
         scored: item.scored,
-        stem: part.stem.clone(),
-        scenario: question.scenario.clone(),
+        stem: part_texts.stem.clone(),
+        scenario: texts.scenario.clone(),
         options,
         prompts: (part.kind == PartKind::Matching).then(|| {
             part.prompts
                 .iter()
-                .map(|p| ReviewedPrompt {
+                .zip(&part_texts.prompts)
+                .map(|(p, text)| ReviewedPrompt {
                     id: p.id.to_string(),
-                    text: p.text.clone(),
+                    text: text.clone(),
                     answer: item.to_display(p.answer).to_string(),
                 })
                 .collect()
@@ -152,7 +157,7 @@ pub(crate) fn review(
         key: item.key(part),
         correct,
         flagged,
-        explanation: part.explanation.clone(),
-        references: question.references.clone(),
+        explanation: part_texts.explanation.clone(),
+        references: texts.references.clone(),
     }
 }

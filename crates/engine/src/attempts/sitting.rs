@@ -81,37 +81,38 @@ impl Engine {
         let item = cached.form_item();
         let question = &cached.revision.question;
         let part = &question.parts[usize::from(cached.part)];
+        let texts = cached.revision.texts();
+        let part_texts = &texts.parts[usize::from(cached.part)];
         let (response, flagged) = self
             .saved_answer(id, n, drill.is_none().then_some(form.items.len()))
             .await?;
         Ok(ServedItem {
             n,
             kind: part.kind,
-            stem: part.stem.clone(),
+            stem: part_texts.stem.clone(),
             options: item
                 .order
                 .iter()
                 .zip(item.display_ids())
-                .map(|(original, display)| ServedOption {
-                    id: display.to_string(),
-                    text: part
-                        .options
-                        .get(*original)
-                        .map(|o| o.text.clone())
-                        .unwrap_or_default(),
+                .filter_map(|(original, display)| {
+                    Some(ServedOption {
+                        id: display.to_string(),
+                        text: part_texts.options.get(*original)?.0.clone(),
+                    })
                 })
                 .collect(),
             prompts: (part.kind == PartKind::Matching).then(|| {
                 part.prompts
                     .iter()
-                    .map(|p| ServedOption {
+                    .zip(&part_texts.prompts)
+                    .map(|(p, text)| ServedOption {
                         id: p.id.to_string(),
-                        text: p.text.clone(),
+                        text: text.clone(),
                     })
                     .collect()
             }),
             select: (part.kind == PartKind::Multiple).then(|| part.select()),
-            scenario: question.scenario.clone(),
+            scenario: texts.scenario.clone(),
             flagged,
             response,
         })
@@ -248,11 +249,10 @@ impl Engine {
                 "answer the question to see the feedback",
             ));
         }
-        let (question, p) = self.revision(item).await?;
-        let part = &question.parts[p];
+        let (revision, p) = self.revision(item).await?;
         let original = response.as_ref().map(|r| item.to_original(r));
-        let correct = is_correct(part, original.as_ref());
-        Ok(review(n, item, &question, part, response, correct, flagged))
+        let correct = is_correct(&revision.question.parts[p], original.as_ref());
+        Ok(review(n, item, &revision, response, correct, flagged))
     }
 
     /// Reveals the feedback on item `n` and grades its card (once per attempt item).
@@ -289,8 +289,8 @@ impl Engine {
                 continue;
             }
             if let (Some(r), _) = form::saved_response(&saved, i + 1)? {
-                let (question, p) = self.revision(sibling).await?;
-                let part = &question.parts[p];
+                let (revision, p) = self.revision(sibling).await?;
+                let part = &revision.question.parts[p];
                 outcomes.insert(i + 1, is_correct(part, Some(&sibling.to_original(&r))));
             }
         }

@@ -66,7 +66,8 @@ impl Engine {
         let mut scored: Vec<(Arc<Question>, usize, u8, bool)> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let n = i + 1;
-            let (question, p) = self.revision(item).await?;
+            let (revision, p) = self.revision(item).await?;
+            let question = &revision.question;
             let part = &question.parts[p];
             let (response, flagged) = form::saved_response(saved, n)?;
             let original = response.as_ref().map(|r| item.to_original(r));
@@ -79,7 +80,7 @@ impl Engine {
                 scored.push((question.clone(), item.part, item.domain, correct));
             }
             per_item.push((item.id.clone(), correct));
-            reviewed.push(review(n, item, &question, part, response, correct, flagged));
+            reviewed.push(review(n, item, &revision, response, correct, flagged));
         }
         let summary = summarize(exam, &outcomes);
         let irt = match row.mode {

@@ -41,24 +41,20 @@ impl Engine {
             .ok_or_else(|| EngineError::invalid(format!("there is no exam {code} in the catalog")))
     }
 
-    /// The question an attempt item was served, as it was then, and the index of its part
+    /// The revision an attempt item was served, as it was then, and the index of its part
     /// (checked): from the cache of immutable revisions, or from the store once.
     pub(crate) async fn revision(
         &self,
         item: &FormItem,
-    ) -> Result<(Arc<Question>, usize), EngineError> {
-        let question = self
-            .revision_of(&item.id, &item.hash)
-            .await?
-            .question
-            .clone();
-        if item.part >= question.parts.len() {
+    ) -> Result<(Arc<Revision>, usize), EngineError> {
+        let revision = self.revision_of(&item.id, &item.hash).await?;
+        if item.part >= revision.question.parts.len() {
             return Err(EngineError::Internal(format!(
                 "{} has no part {}",
                 item.id, item.part
             )));
         }
-        Ok((question, item.part))
+        Ok((revision, item.part))
     }
 
     /// The revision `hash` of question `id`, from the cache or from the store once.

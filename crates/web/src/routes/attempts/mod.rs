@@ -65,7 +65,7 @@ struct FeedbackView {
     options: Vec<(String, String, String, bool)>,
     key: String,
     explanation_html: String,
-    references: Vec<String>,
+    references: Vec<getmycert_engine::text::Text>,
 }
 
 impl FeedbackView {

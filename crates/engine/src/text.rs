@@ -1,0 +1,189 @@
+//! Question text as served items and reports carry it. A revision never changes, so each of
+//! its texts is written out as a JSON string once, the first time the revision is served, and
+//! shared by every response after: a report of 65 items copies its few hundred kilobytes of
+//! text instead of escaping every character again (most of a submit's cost before).
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
+
+use getmycert_core::Question;
+
+/// One text of a question revision (Markdown), with its JSON string form. Cloning shares it.
+#[derive(Clone)]
+pub struct Text(Arc<Forms>);
+
+struct Forms {
+    plain: Box<str>,
+    /// `plain` as a JSON string, quotes and escapes included.
+    json: Box<RawValue>,
+}
+
+impl Text {
+    pub fn new(plain: &str) -> Self {
+        let json = serde_json::value::to_raw_value(plain)
+            .unwrap_or_else(|_| unreachable!("a string is always valid JSON"));
+        Self(Arc::new(Forms {
+            plain: plain.into(),
+            json,
+        }))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0.plain
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for Text {
+    fn from(plain: &str) -> Self {
+        Self::new(plain)
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        self == other.as_str()
+    }
+}
+
+/// Written as the JSON string made once. Responses are JSON: serde_json's serializers (to
+/// text, and to a `Value`) take a raw value as it is.
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.json.serialize(serializer)
+    }
+}
+
+/// The texts of one part of a revision.
+#[derive(Debug)]
+pub(crate) struct PartTexts {
+    pub stem: Text,
+    pub explanation: Text,
+    /// Each option's text and rationale, in the part's own order.
+    pub options: Vec<(Text, Text)>,
+    pub prompts: Vec<Text>,
+}
+
+/// Every text of a revision, made once.
+#[derive(Debug)]
+pub(crate) struct RevisionTexts {
+    pub scenario: Option<Text>,
+    pub references: Vec<Text>,
+    pub parts: Vec<PartTexts>,
+}
+
+impl RevisionTexts {
+    pub fn of(question: &Question) -> Self {
+        Self {
+            scenario: question.scenario.as_deref().map(Text::new),
+            references: question.references.iter().map(|r| Text::new(r)).collect(),
+            parts: question
+                .parts
+                .iter()
+                .map(|part| PartTexts {
+                    stem: Text::new(&part.stem),
+                    explanation: Text::new(&part.explanation),
+                    options: part
+                        .options
+                        .iter()
+                        .map(|o| (Text::new(&o.text), Text::new(&o.rationale)))
+                        .collect(),
+                    prompts: part.prompts.iter().map(|p| Text::new(&p.text)).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_form_is_the_escaped_string() {
+        let text = Text::new("Pick \"one\":\n\t<b>a\\b</b> \u{1}é");
+        let json = serde_json::to_string(&text).expect("serializes");
+        assert_eq!(json, serde_json::to_string(text.as_str()).expect("str"));
+        let back: String = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back, text.as_str());
+    }
+
+    #[test]
+    fn inside_a_struct_and_pretty_printed() {
+        #[derive(Serialize)]
+        struct Item {
+            stem: Text,
+            options: Vec<Text>,
+        }
+        let item = Item {
+            stem: Text::new("Which \"service\"?"),
+            options: vec![Text::new("A\nB"), Text::new("")],
+        };
+        let compact = serde_json::to_string(&item).expect("serializes");
+        assert_eq!(
+            compact,
+            r#"{"stem":"Which \"service\"?","options":["A\nB",""]}"#
+        );
+        let pretty: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string_pretty(&item).expect("pretty"))
+                .expect("parses");
+        assert_eq!(pretty["options"][0], "A\nB");
+        let value = serde_json::to_value(&item).expect("to a value");
+        assert_eq!(value["stem"], "Which \"service\"?");
+    }
+}
