@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Counts the server's instructions per request under callgrind: static file, item read and
-# save, each sent one at a time. Instruction counts repeat from run to run on the same binary,
-# unlike CPU seconds on a shared machine.
+# Counts the server's instructions per request under callgrind, each request sent one at a time:
+# static file, item read and save unless other kinds are named (start, submit, report too).
+# Instruction counts repeat from run to run on the same binary, unlike CPU seconds on a shared
+# machine.
 #
-#   bench/load/callgrind.sh [--database-url URL] [COUNT]
+#   bench/load/callgrind.sh [--database-url URL] [COUNT [KIND...]]
+#   bench/load/callgrind.sh 200 static submit report
 #
 # Needs valgrind. Each kind's profile is kept as callgrind-<kind>.out in the directory it is
 # run from (read it with callgrind_annotate).
@@ -13,18 +15,21 @@ cd "$(dirname "$0")/../.."
 
 source bench/load/server.sh
 count="${1:-1500}"
+shift || true
+kinds=("$@")
+[ ${#kinds[@]} -gt 0 ] || kinds=(static item save)
 
 cargo build --release -q -p getmycert -p getmycert-load
 port=18090
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/callgrind.out" \
-  target/release/getmycert --addr "127.0.0.1:$port" --database-url "$url" --log-level warn \
+  "${GETMYCERT_BIN:-target/release/getmycert}" --addr "127.0.0.1:$port" --database-url "$url" --log-level warn \
   > "$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 300); do
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
   sleep 0.5
 done
-for kind in static item save; do
+for kind in "${kinds[@]}"; do
   mkfifo "$work/go"
   target/release/getmycert-load --url "http://127.0.0.1:$port" --pid "$server" \
     one-by-one --kind "$kind" --count "$count" < "$work/go" > "$work/$kind.log" &

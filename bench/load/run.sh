@@ -17,7 +17,7 @@ source bench/load/server.sh
 cargo build --release -q -p getmycert -p getmycert-load
 port=18080
 ulimit -n 65536 2>/dev/null || true
-taskset -c 0 target/release/getmycert --addr "127.0.0.1:$port" --database-url "$url" \
+taskset -c 0 "${GETMYCERT_BIN:-target/release/getmycert}" --addr "127.0.0.1:$port" --database-url "$url" \
   --log-level warn > "$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do

@@ -77,7 +77,8 @@ enum Scenario {
     /// harness prints `ready`, waits for a line on stdin, sends the requests and prints `done`.
     /// Items are read and answered once each, sitting after sitting, as candidates do.
     OneByOne {
-        /// `static`, `item` or `save`.
+        /// `static`, `start`, `item`, `save`, `submit` or `report` (the last two send one
+        /// request per sitting, every item answered first).
         #[arg(long)]
         kind: String,
         #[arg(long, default_value_t = 1500)]
@@ -145,53 +146,24 @@ fn main() -> std::process::ExitCode {
 
 /// See [`Scenario::OneByOne`].
 async fn one_by_one(client: &Client, pid: u32, kind: &str, count: usize) -> std::process::ExitCode {
-    let mut sittings = Vec::new();
-    if kind != "static" {
-        while sittings.iter().map(|s: &Sitting| s.total).sum::<usize>() < count {
-            let mut s = match client.start().await {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("could not start a sitting: {e}");
-                    return std::process::ExitCode::FAILURE;
-                }
-            };
-            if kind == "save" {
-                for n in 1..=s.total {
-                    if let Err(e) = client.item(&mut s, n).await {
-                        eprintln!("could not read item {n}: {e}");
-                        return std::process::ExitCode::FAILURE;
-                    }
-                }
-            }
-            sittings.push(s);
-        }
+    if !["static", "start", "item", "save", "submit", "report"].contains(&kind) {
+        eprintln!("--kind {kind}: use static, start, item, save, submit or report");
+        return std::process::ExitCode::FAILURE;
     }
+    let sittings = match prepare(client, kind, count).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     println!("ready");
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);
     let before = proc::read(pid).unwrap_or_default();
-    let mut sent = 0;
-    'all: for s in &mut sittings {
-        for n in 1..=s.total {
-            if sent == count {
-                break 'all;
-            }
-            let outcome = match kind {
-                "item" => client.item(s, n).await,
-                _ => client.save(s, n).await,
-            };
-            if let Err(e) = outcome {
-                eprintln!("{kind} {n}: {e}");
-                return std::process::ExitCode::FAILURE;
-            }
-            sent += 1;
-        }
-    }
-    for _ in sent..count {
-        if let Err(e) = client.static_file().await {
-            eprintln!("static file: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
+    if let Err(e) = one_kind(client, kind, count, sittings).await {
+        eprintln!("{kind}: {e}");
+        return std::process::ExitCode::FAILURE;
     }
     let used = proc::read(pid).unwrap_or_default().since(&before);
     println!(
@@ -199,6 +171,92 @@ async fn one_by_one(client: &Client, pid: u32, kind: &str, count: usize) -> std:
         used.cpu.as_secs_f64() * 1e6 / count.max(1) as f64
     );
     std::process::ExitCode::SUCCESS
+}
+
+/// The sittings `count` requests of `kind` need, brought to where those requests start: items
+/// read before they are answered; every item answered (and for `report` submitted) before a
+/// submit or report.
+async fn prepare(client: &Client, kind: &str, count: usize) -> Result<Vec<Sitting>, String> {
+    let mut sittings: Vec<Sitting> = Vec::new();
+    let per_sitting = matches!(kind, "submit" | "report");
+    let enough = |s: &[Sitting]| {
+        if per_sitting {
+            s.len() >= count
+        } else {
+            s.iter().map(|s| s.total).sum::<usize>() >= count
+        }
+    };
+    if matches!(kind, "static" | "start") {
+        return Ok(sittings);
+    }
+    while !enough(&sittings) {
+        let mut s = client
+            .start()
+            .await
+            .map_err(|e| format!("could not start a sitting: {e}"))?;
+        if kind != "item" {
+            for n in 1..=s.total {
+                client.item(&mut s, n).await?;
+                if per_sitting {
+                    client.save(&mut s, n).await?;
+                }
+            }
+        }
+        if kind == "report" {
+            client.submit(&s).await?;
+        }
+        sittings.push(s);
+    }
+    Ok(sittings)
+}
+
+/// Sends the `count` requests of `kind`, one at a time; what is left over after the sittings
+/// run out goes to the static file.
+async fn one_kind(
+    client: &Client,
+    kind: &str,
+    count: usize,
+    mut sittings: Vec<Sitting>,
+) -> Result<(), String> {
+    let mut sent = 0;
+    match kind {
+        "start" => {
+            for _ in 0..count {
+                client.start().await?;
+            }
+            sent = count;
+        }
+        "submit" | "report" => {
+            for s in sittings.iter().take(count) {
+                if kind == "submit" {
+                    client.submit(s).await?;
+                } else {
+                    client.report(s).await?;
+                }
+                sent += 1;
+            }
+        }
+        "item" | "save" => {
+            'all: for s in &mut sittings {
+                for n in 1..=s.total {
+                    if sent == count {
+                        break 'all;
+                    }
+                    if kind == "item" {
+                        client.item(s, n).await?;
+                    } else {
+                        client.save(s, n).await?;
+                    }
+                    sent += 1;
+                }
+            }
+        }
+        _ => {}
+    }
+    for _ in sent..count {
+        client.static_file().await?;
+    }
+    Ok(())
 }
 
 /// Runs `n` requests made by `make`, `concurrency` at a time; returns the server CPU they cost.
