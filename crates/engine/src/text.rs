@@ -1,15 +1,18 @@
 //! Question text as served items and reports carry it. A revision never changes, so each of
 //! its texts is written out as a JSON string once, the first time the revision is served, and
-//! shared by every response after: a report of 65 items copies its few hundred kilobytes of
-//! text instead of escaping every character again (most of a submit's cost before).
+//! rendered to HTML once, the first time a page shows it; every response after shares them: a
+//! report of 65 items copies its few hundred kilobytes of text instead of escaping every
+//! character again (most of a submit's cost before), and a page copies the HTML instead of
+//! rendering and sanitizing the Markdown again.
 
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
+use getmycert_content::markdown::to_html;
 use getmycert_core::Question;
 
 /// One text of a question revision (Markdown), with its JSON string form. Cloning shares it.
@@ -20,6 +23,8 @@ struct Forms {
     plain: Box<str>,
     /// `plain` as a JSON string, quotes and escapes included.
     json: Box<RawValue>,
+    /// `plain` rendered to sanitized HTML, made the first time a page asks.
+    html: OnceLock<Box<str>>,
 }
 
 impl Text {
@@ -29,11 +34,17 @@ impl Text {
         Self(Arc::new(Forms {
             plain: plain.into(),
             json,
+            html: OnceLock::new(),
         }))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0.plain
+    }
+
+    /// The Markdown rendered to sanitized HTML ([`to_html`]), once per text.
+    pub fn html(&self) -> &str {
+        self.0.html.get_or_init(|| to_html(&self.0.plain).into())
     }
 }
 
@@ -185,5 +196,15 @@ mod tests {
         assert_eq!(pretty["options"][0], "A\nB");
         let value = serde_json::to_value(&item).expect("to a value");
         assert_eq!(value["stem"], "Which \"service\"?");
+    }
+
+    #[test]
+    fn html_is_rendered_once_and_shared_by_clones() {
+        let text = Text::new("**bold** <script>alert(1)</script>");
+        let copy = text.clone();
+        assert_eq!(text.html(), to_html(text.as_str()));
+        assert!(text.html().contains("<strong>bold</strong>"));
+        assert!(!text.html().contains("<script"));
+        assert!(std::ptr::eq(text.html(), copy.html()));
     }
 }

@@ -11,7 +11,6 @@ mod start;
 use axum::Router;
 use axum::routing::{get, post};
 
-use getmycert_content::markdown::to_html;
 use getmycert_core::scoring::Response as Answer;
 use getmycert_engine::ReviewedItem;
 
@@ -80,14 +79,14 @@ impl FeedbackView {
                 .map(|o| {
                     (
                         o.id.clone(),
-                        to_html(&o.text),
-                        to_html(&o.rationale),
+                        o.text.html().to_owned(),
+                        o.rationale.html().to_owned(),
                         o.correct,
                     )
                 })
                 .collect(),
             key: answer_text(&item.key),
-            explanation_html: to_html(&item.explanation),
+            explanation_html: item.explanation.html().to_owned(),
             references: item.references.clone(),
         }
     }

@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use getmycert_content::markdown::to_html;
 use getmycert_core::Mode;
 use getmycert_engine::{EngineError, Report, ReviewedItem};
 
@@ -72,8 +71,12 @@ pub(super) async fn show(
             _ => true,
         })
         .map(|i| ReviewedView {
-            stem_html: to_html(&i.stem),
-            scenario_html: i.scenario.as_deref().map(to_html).unwrap_or_default(),
+            stem_html: i.stem.html().to_owned(),
+            scenario_html: i
+                .scenario
+                .as_ref()
+                .map(|s| s.html().to_owned())
+                .unwrap_or_default(),
             your_answer: i
                 .response
                 .as_ref()

@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use time::OffsetDateTime;
 
-use getmycert_content::markdown::to_html;
 use getmycert_core::PartKind;
 use getmycert_core::scoring::Response as Answer;
 use getmycert_engine::attempts::sitting::{OpenItem, Runner};
@@ -98,8 +97,12 @@ impl RunnerPage {
             gives_feedback: attempt.mode.gives_feedback(),
             n: item.n,
             kind: item.kind.as_str(),
-            scenario_html: item.scenario.as_deref().map(to_html).unwrap_or_default(),
-            stem_html: to_html(&item.stem),
+            scenario_html: item
+                .scenario
+                .as_ref()
+                .map(|s| s.html().to_owned())
+                .unwrap_or_default(),
+            stem_html: item.stem.html().to_owned(),
             select,
             select_phrase: item
                 .select
@@ -113,7 +116,7 @@ impl RunnerPage {
                     let c = o.id.chars().next().unwrap_or('?');
                     OptionView {
                         id: o.id.clone(),
-                        html: to_html(&o.text),
+                        html: o.text.html().to_owned(),
                         checked: selected.contains(&c),
                         position: order.iter().position(|x| *x == c).map_or(0, |p| p + 1),
                     }
@@ -125,7 +128,7 @@ impl RunnerPage {
                 .flatten()
                 .map(|p| PromptView {
                     id: p.id.clone(),
-                    html: to_html(&p.text),
+                    html: p.text.html().to_owned(),
                     chosen: p
                         .id
                         .parse::<u8>()
