@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Counts the server's instructions per request under callgrind, each request sent one at a time:
-# static file, item read and save unless other kinds are named (start, submit, report too).
+# static file, item read and save unless other kinds are named (start, submit, report, item-page, report-page too).
 # Instruction counts repeat from run to run on the same binary, unlike CPU seconds on a shared
 # machine.
 #

@@ -77,8 +77,9 @@ enum Scenario {
     /// harness prints `ready`, waits for a line on stdin, sends the requests and prints `done`.
     /// Items are read and answered once each, sitting after sitting, as candidates do.
     OneByOne {
-        /// `static`, `start`, `item`, `save`, `submit` or `report` (the last two send one
-        /// request per sitting, every item answered first).
+        /// `static`, `start`, `item`, `save`, `submit`, `report`, `item-page` or
+        /// `report-page` (submit and the reports send one request per sitting, every item
+        /// answered first; each page is read once before it is measured).
         #[arg(long)]
         kind: String,
         #[arg(long, default_value_t = 1500)]
@@ -146,8 +147,18 @@ fn main() -> std::process::ExitCode {
 
 /// See [`Scenario::OneByOne`].
 async fn one_by_one(client: &Client, pid: u32, kind: &str, count: usize) -> std::process::ExitCode {
-    if !["static", "start", "item", "save", "submit", "report"].contains(&kind) {
-        eprintln!("--kind {kind}: use static, start, item, save, submit or report");
+    const KINDS: [&str; 8] = [
+        "static",
+        "start",
+        "item",
+        "save",
+        "submit",
+        "report",
+        "item-page",
+        "report-page",
+    ];
+    if !KINDS.contains(&kind) {
+        eprintln!("--kind {kind}: use one of {}", KINDS.join(", "));
         return std::process::ExitCode::FAILURE;
     }
     let sittings = match prepare(client, kind, count).await {
@@ -178,7 +189,7 @@ async fn one_by_one(client: &Client, pid: u32, kind: &str, count: usize) -> std:
 /// submit or report.
 async fn prepare(client: &Client, kind: &str, count: usize) -> Result<Vec<Sitting>, String> {
     let mut sittings: Vec<Sitting> = Vec::new();
-    let per_sitting = matches!(kind, "submit" | "report");
+    let per_sitting = matches!(kind, "submit" | "report" | "report-page");
     let enough = |s: &[Sitting]| {
         if per_sitting {
             s.len() >= count
@@ -194,7 +205,7 @@ async fn prepare(client: &Client, kind: &str, count: usize) -> Result<Vec<Sittin
             .start()
             .await
             .map_err(|e| format!("could not start a sitting: {e}"))?;
-        if kind != "item" {
+        if !matches!(kind, "item" | "item-page") {
             for n in 1..=s.total {
                 client.item(&mut s, n).await?;
                 if per_sitting {
@@ -202,8 +213,18 @@ async fn prepare(client: &Client, kind: &str, count: usize) -> Result<Vec<Sittin
                 }
             }
         }
-        if kind == "report" {
+        if matches!(kind, "report" | "report-page") {
             client.submit(&s).await?;
+        }
+        // Pages are measured as every candidate after the first sees them: the revisions'
+        // HTML already made (the first view of each revision in a process makes it).
+        if kind == "item-page" {
+            for n in 1..=s.total {
+                client.item_page(&s, n).await?;
+            }
+        }
+        if kind == "report-page" {
+            client.report_page(&s).await?;
         }
         sittings.push(s);
     }
@@ -226,26 +247,26 @@ async fn one_kind(
             }
             sent = count;
         }
-        "submit" | "report" => {
+        "submit" | "report" | "report-page" => {
             for s in sittings.iter().take(count) {
-                if kind == "submit" {
-                    client.submit(s).await?;
-                } else {
-                    client.report(s).await?;
+                match kind {
+                    "submit" => client.submit(s).await?,
+                    "report" => client.report(s).await?,
+                    _ => client.report_page(s).await?,
                 }
                 sent += 1;
             }
         }
-        "item" | "save" => {
+        "item" | "save" | "item-page" => {
             'all: for s in &mut sittings {
                 for n in 1..=s.total {
                     if sent == count {
                         break 'all;
                     }
-                    if kind == "item" {
-                        client.item(s, n).await?;
-                    } else {
-                        client.save(s, n).await?;
+                    match kind {
+                        "item" => client.item(s, n).await?,
+                        "save" => client.save(s, n).await?,
+                        _ => client.item_page(s, n).await?,
                     }
                     sent += 1;
                 }
@@ -363,7 +384,7 @@ async fn costs(client: &Client, pid: u32, sittings: usize, concurrency: usize) {
             return;
         }
     };
-    for (name, kind) in [(Phase::Item, 0), (Phase::Save, 1)] {
+    for (name, kind) in [(Phase::Item, 0), (Phase::Save, 1), (Phase::ItemPage, 2)] {
         let (c, s) = (client.clone(), sittings_list.clone());
         let cpu = phase(
             &recorder,
@@ -379,10 +400,10 @@ async fn costs(client: &Client, pid: u32, sittings: usize, concurrency: usize) {
                     let mut guard = s[i % sittings].lock().await;
                     let sitting = guard.as_mut().ok_or("no attempt")?;
                     let n = i / sittings + 1;
-                    if kind == 0 {
-                        c.item(sitting, n).await
-                    } else {
-                        c.save(sitting, n).await
+                    match kind {
+                        0 => c.item(sitting, n).await,
+                        1 => c.save(sitting, n).await,
+                        _ => c.item_page(sitting, n).await,
                     }
                 }
             },
@@ -390,7 +411,7 @@ async fn costs(client: &Client, pid: u32, sittings: usize, concurrency: usize) {
         .await;
         rows.push((name, sittings * total, cpu));
     }
-    for name in [Phase::Submit, Phase::Report] {
+    for name in [Phase::Submit, Phase::Report, Phase::ReportPage] {
         let (c, s) = (client.clone(), sittings_list.clone());
         let cpu = phase(&recorder, pid, name, sittings, concurrency, move |i| {
             let (c, s) = (c.clone(), s.clone());
@@ -399,7 +420,8 @@ async fn costs(client: &Client, pid: u32, sittings: usize, concurrency: usize) {
                 let sitting = guard.as_ref().ok_or("no attempt")?;
                 match name {
                     Phase::Submit => c.submit(sitting).await,
-                    _ => c.report(sitting).await,
+                    Phase::Report => c.report(sitting).await,
+                    _ => c.report_page(sitting).await,
                 }
             }
         })

@@ -16,10 +16,14 @@ pub enum Phase {
     Save,
     Submit,
     Report,
+    /// The runner's HTML page of an item, which browsers read instead of the JSON.
+    ItemPage,
+    /// The HTML report page browsers land on after submitting.
+    ReportPage,
 }
 
 impl Phase {
-    const ALL: [Phase; 7] = [
+    const ALL: [Phase; 9] = [
         Phase::Static,
         Phase::Health,
         Phase::Start,
@@ -27,6 +31,8 @@ impl Phase {
         Phase::Save,
         Phase::Submit,
         Phase::Report,
+        Phase::ItemPage,
+        Phase::ReportPage,
     ];
 
     fn label(self) -> &'static str {
@@ -38,6 +44,8 @@ impl Phase {
             Phase::Save => "PUT a response",
             Phase::Submit => "submit",
             Phase::Report => "report",
+            Phase::ItemPage => "item page (HTML)",
+            Phase::ReportPage => "report page (HTML)",
         }
     }
 }
@@ -137,7 +145,8 @@ pub fn costs_table(
     for (phase, n, cpu) in rows {
         let us = per(cpu.cpu, *n);
         sitting_us += match phase {
-            Phase::Static | Phase::Health => 0.0,
+            // The pages are what a browser reads instead of the JSON (not in the sum).
+            Phase::Static | Phase::Health | Phase::ItemPage | Phase::ReportPage => 0.0,
             Phase::Item | Phase::Save => us * items_per_sitting as f64,
             _ => us,
         };

@@ -117,12 +117,16 @@ impl Client {
 
     /// `path`'s body, or why it failed (a status other than 2xx too).
     async fn get(&self, path: &str) -> Result<String, String> {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
+        self.get_as(None, path).await
+    }
+
+    /// `path`'s body as the guest with `cookie` (none: no cookie).
+    async fn get_as(&self, cookie: Option<&str>, path: &str) -> Result<String, String> {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        let response = request.send().await.map_err(|e| e.to_string())?;
         let status = response.status();
         let text = response.text().await.map_err(|e| e.to_string())?;
         match status.is_success() {
@@ -206,6 +210,18 @@ impl Client {
         self.call(&s.cookie, reqwest::Method::GET, &path, None)
             .await
             .map(|_| ())
+    }
+
+    /// Item `n`'s page, as the browser's runner shows it (HTML).
+    pub async fn item_page(&self, s: &Sitting, n: usize) -> Result<(), String> {
+        let path = format!("/attempts/{}/items/{n}", s.id);
+        self.get_as(Some(&s.cookie), &path).await.map(|_| ())
+    }
+
+    /// The report page a browser lands on after submitting (HTML).
+    pub async fn report_page(&self, s: &Sitting) -> Result<(), String> {
+        let path = format!("/attempts/{}/report", s.id);
+        self.get_as(Some(&s.cookie), &path).await.map(|_| ())
     }
 
     /// One guest's whole simulation at `think` seconds per answer; whether it completed.
