@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Counts the server's instructions per request under callgrind, each request sent one at a time:
-# static file, item read and save unless other kinds are named (start, submit, report, item-page, report-page too).
-# Instruction counts repeat from run to run on the same binary, unlike CPU seconds on a shared
-# machine.
+# Counts the server's instructions per request under callgrind, each request sent one at a
+# time: static file, item read and save, or the kinds named (start, submit, report, item-page
+# and report-page too). Instruction counts repeat from run to run on the same binary, unlike
+# CPU seconds on a shared machine.
 #
 #   bench/load/callgrind.sh [--database-url URL] [COUNT [KIND...]]
 #   bench/load/callgrind.sh 200 static submit report
