@@ -34,7 +34,19 @@ impl TryFrom<RawResponse> for Response {
     type Error = String;
 
     fn try_from(raw: RawResponse) -> Result<Self, Self::Error> {
-        match (raw.selected, raw.order, raw.matches) {
+        Self::from_fields(raw.selected, raw.order, raw.matches)
+    }
+}
+
+impl Response {
+    /// A response from its wire fields, of which exactly one is given; matching prompts are
+    /// numbered.
+    pub fn from_fields(
+        selected: Option<Vec<char>>,
+        order: Option<Vec<char>>,
+        matches: Option<BTreeMap<String, char>>,
+    ) -> Result<Self, String> {
+        match (selected, order, matches) {
             (Some(selected), None, None) => Ok(Response::Selected { selected }),
             (None, Some(order), None) => Ok(Response::Order { order }),
             (None, None, Some(matches)) => matches

@@ -72,10 +72,12 @@ async fn writer(
     cache: Arc<Cache>,
     mut queue: mpsc::UnboundedReceiver<Pending>,
 ) {
+    // Registered once: the macro looks the name up in the recorder's registry on every call.
+    let per_statement = metrics::histogram!("answer_saves_per_statement");
     let mut waiting = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut waiting, MAX_BATCH).await > 0 {
         for batch in batches(std::mem::take(&mut waiting)) {
-            write(store.as_ref(), &cache, batch).await;
+            write(store.as_ref(), &cache, &per_statement, batch).await;
         }
     }
 }
@@ -107,8 +109,13 @@ fn batches(saves: Vec<Pending>) -> Vec<Vec<Pending>> {
     out
 }
 
-async fn write(store: &dyn Store, cache: &Cache, batch: Vec<Pending>) {
-    metrics::histogram!("answer_saves_per_statement").record(batch.len() as f64);
+async fn write(
+    store: &dyn Store,
+    cache: &Cache,
+    per_statement: &metrics::Histogram,
+    batch: Vec<Pending>,
+) {
+    per_statement.record(batch.len() as f64);
     let writes: Vec<AnswerWrite> = batch.iter().map(|p| p.write.clone()).collect();
     let outcomes = match known_states(cache, &batch) {
         Some(states) => match store.write_answers(&writes).await {

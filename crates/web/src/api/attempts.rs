@@ -155,6 +155,78 @@ pub fn parse_response(value: Value) -> Result<(Option<Answer>, Option<bool>), Ap
         .map_err(|e| invalid(&format!("the response does not fit: {e}")))
 }
 
+/// A save's body, read as [`parse_response`] reads it. A body of `application/json` is read
+/// straight into its fields; one that does not fit them (a `null`, another field, a field
+/// twice, or no response) goes through the JSON value, which says what is wrong with it. The
+/// short way takes only what the long way reads the same.
+#[derive(Debug)]
+pub struct SaveBody(pub Option<Answer>, pub Option<bool>);
+
+/// The short way's fields: no others, and none of them `null`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    #[serde(default, deserialize_with = "given")]
+    selected: Option<Vec<char>>,
+    #[serde(default, deserialize_with = "given")]
+    order: Option<Vec<char>>,
+    #[serde(default, deserialize_with = "given")]
+    matches: Option<std::collections::BTreeMap<String, char>>,
+    #[serde(default, deserialize_with = "given")]
+    flagged: Option<bool>,
+}
+
+/// A field that is there: `null` is refused, not read as absent.
+fn given<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+impl SaveBody {
+    /// Reads a body already buffered, whose content type is `application/json`.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, ApiError> {
+        if let Ok(f) = serde_json::from_slice::<Fields>(bytes)
+            && let Ok(answer) = Answer::from_fields(f.selected, f.order, f.matches)
+        {
+            return Ok(Self(Some(answer), f.flagged));
+        }
+        let (answer, flagged) = parse_response(body(Json::<Value>::from_bytes(bytes))?)?;
+        Ok(Self(answer, flagged))
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for SaveBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let plain_json = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"application/json"));
+        if !plain_json {
+            // Other JSON types (`application/problem+json`, parameters) and the wrong ones,
+            // with the extractor's own messages.
+            let payload =
+                <Json<Value> as axum::extract::FromRequest<S>>::from_request(request, state).await;
+            let (answer, flagged) = parse_response(body(payload)?)?;
+            return Ok(Self(answer, flagged));
+        }
+        let bytes =
+            <axum::body::Bytes as axum::extract::FromRequest<S>>::from_request(request, state)
+                .await
+                .map_err(|e| {
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        format!("the request body is not valid: {}", e.body_text()),
+                    )
+                })?;
+        Self::from_json(&bytes)
+    }
+}
+
 /// Saves the response to item `n` (idempotent): `{"selected": [...]}`, `{"order": [...]}` or
 /// `{"matches": {...}}`, with or without `"flagged"`; or `{"flagged": bool}` alone.
 #[utoipa::path(put, path = "/api/v1/attempts/{id}/items/{n}/response", tag = "attempts", params(("id" = String, Path), ("n" = usize, Path)),
@@ -167,10 +239,9 @@ async fn respond(
     State(state): State<AppState>,
     Identity(owner): Identity,
     Path((id, n)): Path<(String, String)>,
-    payload: Result<Json<Value>, JsonRejection>,
+    SaveBody(answer, flagged): SaveBody,
 ) -> Result<Response, ApiError> {
     let n = item_number(&n, StatusCode::UNPROCESSABLE_ENTITY)?;
-    let (answer, flagged) = parse_response(body(payload)?)?;
     let saved = state
         .engine
         .respond(&owner, &id, n, answer, flagged, OffsetDateTime::now_utc())
@@ -210,4 +281,58 @@ async fn report(
             .await?,
     )
     .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The short way and the long way agree on every body: what each accepts and, word for
+    /// word, what each refuses.
+    #[test]
+    fn a_save_body_reads_the_same_both_ways() {
+        let bodies = [
+            r#"{"selected": ["B"]}"#,
+            r#"{"selected": ["A", "C"], "flagged": true}"#,
+            r#"{"flagged": false, "selected": []}"#,
+            r#"{"selected": ["B"], "flagged": null}"#,
+            r#"{"selected": null, "order": ["A"]}"#,
+            r#"{"order": ["A"], "flagged": true, "order": ["B"]}"#,
+            r#"{"matches": {"1": "C", "x": "A"}}"#,
+            r#"{"matches": {"1": "C", "01": "A"}}"#,
+            r#"{"matches": {}}"#,
+            r#"{"flagged": true, "flagged": false}"#,
+            r#"{"selected": ["B"], "flagged": "yes"}"#,
+            r#"{"selected": ["BC"]}"#,
+            r#"{"selected": "B"}"#,
+            r#"{"selected": ["A"], "selected": ["B"]}"#,
+            r#"{"selected": ["B"], "order": ["A"]}"#,
+            r#"{"selected": ["B"], "note": 1}"#,
+            r#"{"order": ["C", "A", "B"]}"#,
+            r#"{"matches": {"1": "C", "2": "A"}, "flagged": true}"#,
+            r#"{"flagged": true}"#,
+            r#"{}"#,
+            r#"["B"]"#,
+        ];
+        for text in bodies {
+            let value: Value = serde_json::from_str(text).expect("valid JSON");
+            let long = parse_response(value);
+            let short = SaveBody::from_json(text.as_bytes()).map(|b| (b.0, b.1));
+            assert_eq!(format!("{short:?}"), format!("{long:?}"), "{text}");
+        }
+        let quick = SaveBody::from_json(br#"{"selected": ["B"], "flagged": true}"#)
+            .expect("the common body");
+        assert_eq!(
+            quick.0,
+            Some(Answer::Selected {
+                selected: vec!['B']
+            })
+        );
+        assert_eq!(quick.1, Some(true));
+        let broken = SaveBody::from_json(br#"{"selected": ["B"]"#).expect_err("cut short");
+        assert!(
+            format!("{broken:?}").contains("the request body is not valid"),
+            "{broken:?}"
+        );
+    }
 }

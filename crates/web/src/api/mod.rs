@@ -7,7 +7,7 @@ mod certifications;
 mod readiness;
 mod review;
 
-pub use attempts::parse_response;
+pub use attempts::{SaveBody, parse_response};
 
 use std::sync::Arc;
 
