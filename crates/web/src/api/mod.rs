@@ -150,6 +150,12 @@ pub(crate) fn router() -> Router<AppState> {
         .key_extractor(ByIdentity)
         .finish()
         .expect("static, non-zero rate limits");
+    // Apps are built inside the runtime that serves them (start-up, the tests); outside one
+    // there is nothing to run the task on.
+    let _ = forget_quiet_writers(Arc::downgrade(limits.limiter()), FORGET_EVERY, |limiter| {
+        limiter.retain_recent();
+        limiter.shrink_to_fit();
+    });
     let router = router.layer(tower_governor::GovernorLayer::new(limits));
     let document = Arc::new(openapi);
     router
@@ -163,6 +169,31 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1", any(no_such_route))
         .route("/api/v1/", any(no_such_route))
         .route("/api/v1/{*rest}", any(no_such_route))
+}
+
+/// How often the rate limiter forgets the identities it no longer holds back.
+const FORGET_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The rate limiter keeps a state for every identity that ever wrote, each guest's included,
+/// until told to drop those whose allowance has refilled: without this it grew with every
+/// guest for the life of the process. Runs `forget` every `period` until the app is dropped.
+fn forget_quiet_writers<L: Send + Sync + 'static>(
+    limiter: std::sync::Weak<L>,
+    period: std::time::Duration,
+    forget: fn(&L),
+) -> Option<tokio::task::JoinHandle<()>> {
+    let runtime = tokio::runtime::Handle::try_current().ok()?;
+    Some(runtime.spawn(async move {
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let Some(limiter) = limiter.upgrade() else {
+                return;
+            };
+            forget(&limiter);
+        }
+    }))
 }
 
 /// An address under `/api/v1` that names no route: a JSON 404, as API clients expect.
@@ -282,5 +313,36 @@ impl From<EngineError> for ApiError {
             other => other.to_string(),
         };
         Self::new(status, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use super::*;
+
+    /// The limiter is told to forget its quiet identities, again and again, and the task ends
+    /// with the app.
+    #[tokio::test]
+    async fn quiet_writers_are_forgotten_until_the_app_is_gone() {
+        let limiter = Arc::new(AtomicUsize::new(0));
+        let task = forget_quiet_writers(Arc::downgrade(&limiter), Duration::from_millis(5), |l| {
+            l.fetch_add(1, Ordering::SeqCst);
+        })
+        .expect("inside a runtime");
+        for _ in 0..400 {
+            if limiter.load(Ordering::SeqCst) >= 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(limiter.load(Ordering::SeqCst) >= 2, "forgotten twice");
+        drop(limiter);
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .expect("the task ends once the limiter is dropped")
+            .expect("and does not panic");
     }
 }
