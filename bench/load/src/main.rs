@@ -511,6 +511,8 @@ async fn rush(
     drop(guests_client);
     tokio::time::sleep(Duration::from_secs(5)).await;
     let settled = proc::read(pid).unwrap_or_default();
+    tokio::time::sleep(Duration::from_secs(15)).await;
+    let quiet = proc::read(pid).unwrap_or_default();
     report::rush_summary(report::RushFigures {
         guests,
         completed,
@@ -521,6 +523,7 @@ async fn rush(
         peak_rss_kb: peak.stop().max(after.peak_rss_kb),
         connected_rss_kb: connected.rss_kb,
         settled_rss_kb: settled.rss_kb,
+        quiet_rss_kb: quiet.rss_kb,
         recorder: &recorder,
     });
 }

@@ -235,6 +235,8 @@ pub struct RushFigures<'a> {
     pub connected_rss_kb: u64,
     /// Five seconds after the guests closed their connections.
     pub settled_rss_kb: u64,
+    /// Twenty seconds after they closed them: what the quiet server keeps.
+    pub quiet_rss_kb: u64,
     pub recorder: &'a Recorder,
 }
 
@@ -254,11 +256,13 @@ pub fn rush_summary(f: RushFigures<'_>) {
     );
     println!(
         "server resident memory: {} MB idle, {} MB peak, {} MB five seconds after \
-         (guests' connections still open), {} MB five seconds after they closed them",
+         (guests' connections still open), {} MB five seconds after they closed them, {} MB \
+         twenty seconds after",
         f.idle_rss_kb / 1024,
         f.peak_rss_kb / 1024,
         f.connected_rss_kb / 1024,
-        f.settled_rss_kb / 1024
+        f.settled_rss_kb / 1024,
+        f.quiet_rss_kb / 1024
     );
     f.recorder.print();
 }

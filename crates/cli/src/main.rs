@@ -19,6 +19,30 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// How often [`return_freed_memory`] nudges the allocator.
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// mimalloc hands freed pages back to the system a second after they were freed, but only from
+/// inside an allocator call that frees a whole page. After a rush the server goes quiet, nothing
+/// frees a page, and what the rush freed stayed resident (about 11 MB after 1,000 sittings).
+/// Every few seconds this thread allocates and frees one block larger than mimalloc's largest
+/// size class, which takes a page of its own, so that its free runs the purge that is due.
+fn return_freed_memory() {
+    let started = std::thread::Builder::new()
+        .name("memory-upkeep".into())
+        .spawn(|| {
+            loop {
+                std::thread::sleep(PURGE_EVERY);
+                // 1 MiB: above the 512 KiB of mimalloc's largest class. Never touched, so
+                // it costs no more than the page's header.
+                drop(std::hint::black_box(Vec::<u8>::with_capacity(1 << 20)));
+            }
+        });
+    if let Err(e) = started {
+        tracing::warn!("memory upkeep not started: {e}");
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = EnvFilter::try_new(&cli.log_level).unwrap_or_else(|e| {
@@ -86,6 +110,7 @@ fn main() -> ExitCode {
 }
 
 fn serve(cli: &Cli) -> ExitCode {
+    return_freed_memory();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
