@@ -78,9 +78,10 @@ async fn writer(
     let mut waiting = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut waiting, MAX_BATCH).await > 0 {
         // A woken task runs next on its worker (tokio's LIFO slot), so without this the
-        // writer took each save as it came: a statement carried 3.4 saves on average, median
+        // writer took each save as it came: a statement carried 3.1 saves on average, median
         // 1, with 32 saves in flight. Yielding once lets the handlers already runnable, and
-        // the connections the I/O driver finds readable, queue theirs first: 11.9, median 13.
+        // the connections the I/O driver finds readable, queue theirs first: 11.9, median 13
+        // (docs/performance.md).
         tokio::task::yield_now().await;
         while waiting.len() < MAX_BATCH
             && let Ok(more) = queue.try_recv()
